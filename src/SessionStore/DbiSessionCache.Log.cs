@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+using SessionStore.Sql;
+
+namespace SessionStore;
+
+// Event ids: 1000-1099 table binding, 1100-1199 operations. No key or value is ever logged: session ids are secrets.
+public sealed partial class DbiSessionCache
+{
+    [LoggerMessage(EventId = 1000, EventName = "TableBound", Level = LogLevel.Information,
+        Message = "DbiSessionCache uses table {Table} ({Dialect} dialect); values up to {DataCapacity} bytes, server max_allowed_packet {MaxAllowedPacket} bytes")]
+    private partial void LogTableBound(TableName table, SqlDialect dialect, long dataCapacity, long maxAllowedPacket);
+
+    [LoggerMessage(EventId = 1001, EventName = "TableCreated", Level = LogLevel.Information,
+        Message = "DbiSessionCache created the missing table {Table} (CreateTableIfMissing is on)")]
+    private partial void LogTableCreated(TableName table);
+
+    [LoggerMessage(EventId = 1100, EventName = "TransientRetry", Level = LogLevel.Warning,
+        Message = "DbiSessionCache retries after transient MySQL error {ErrorCode} (attempt {Attempt})")]
+    private partial void LogTransientRetry(MySqlConnector.MySqlErrorCode errorCode, int attempt);
+}

@@ -1,0 +1,458 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Dapper;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+using SessionStore.Expiry;
+using SessionStore.Internal;
+using SessionStore.Keys;
+using SessionStore.Sql;
+
+namespace SessionStore;
+
+/// <summary>
+/// An <see cref="IDistributedCache"/> and <see cref="IBufferDistributedCache"/> that keeps its entries in a MySQL or
+/// MariaDB table. Register it with <c>AddDbiSessionCache</c>.
+/// </summary>
+/// <remarks>
+/// Every operation is one round trip. The synchronous members do synchronous I/O (the session middleware's
+/// <c>Load()</c> calls <see cref="Get"/>); the asynchronous ones never block. Time comes from the <see cref="TimeProvider"/>
+/// in DI, so the server's clock and time zone do not matter.
+/// </remarks>
+public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposable
+{
+    private const int MaxTransientAttempts = 3;
+
+    private readonly ConnectionSource _connections;
+    private readonly TableName _table;
+    private readonly DbiSessionKeyStorage _keyStorage;
+    private readonly TimeSpan _defaultSlidingWindow;
+    private readonly bool _createTableIfMissing;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _bindLock = new(1, 1);
+    private TableBinding? _binding;
+    private volatile bool _disposed;
+
+    internal DbiSessionCache(DbiSessionCacheOptions options, ConnectionSource connections, TimeProvider timeProvider, ILogger<DbiSessionCache> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _connections = connections;
+        _table = TableName.Parse(options.Table);
+        _keyStorage = options.KeyStorage;
+        _defaultSlidingWindow = options.DefaultSlidingExpiration;
+        _createTableIfMissing = options.CreateTableIfMissing;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public byte[]? Get(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return RunSynchronously(ReadAsync(key, destination: null, isAsync: false, CancellationToken.None)).Value;
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return (await ReadAsync(key, destination: null, isAsync: true, token).ConfigureAwait(false)).Value;
+    }
+
+    /// <inheritdoc />
+    public bool TryGet(string key, IBufferWriter<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(destination);
+        return RunSynchronously(ReadAsync(key, destination, isAsync: false, CancellationToken.None)).Found;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> TryGetAsync(string key, IBufferWriter<byte> destination, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(destination);
+        return (await ReadAsync(key, destination, isAsync: true, token).ConfigureAwait(false)).Found;
+    }
+
+    /// <inheritdoc />
+    public void Set(string key, byte[] value, DistributedCacheEntryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(options);
+        RunSynchronously(WriteAsync(key, new ReadOnlySequence<byte>(value), options, isAsync: false, CancellationToken.None));
+    }
+
+    /// <inheritdoc />
+#pragma warning disable RS0026 // The optional token mirrors IDistributedCache and IBufferDistributedCache, which declare it.
+    public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(options);
+        return WriteAsync(key, new ReadOnlySequence<byte>(value), options, isAsync: true, token).AsTask();
+    }
+
+    /// <inheritdoc />
+    public void Set(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(options);
+        RunSynchronously(WriteAsync(key, value, options, isAsync: false, CancellationToken.None));
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(options);
+        return WriteAsync(key, value, options, isAsync: true, token);
+    }
+#pragma warning restore RS0026
+
+    /// <inheritdoc />
+    public void Refresh(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        RunSynchronously(ExecuteByIdAsync(key, static s => s.Refresh, isAsync: false, CancellationToken.None));
+    }
+
+    /// <inheritdoc />
+    public Task RefreshAsync(string key, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return ExecuteByIdAsync(key, static s => s.Refresh, isAsync: true, token).AsTask();
+    }
+
+    /// <inheritdoc />
+    public void Remove(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        RunSynchronously(ExecuteByIdAsync(key, static s => s.Remove, isAsync: false, CancellationToken.None));
+    }
+
+    /// <inheritdoc />
+    public Task RemoveAsync(string key, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return ExecuteByIdAsync(key, static s => s.Remove, isAsync: true, token).AsTask();
+    }
+
+    /// <summary>Releases the data source the cache built from its DSN; a data source from the caller is left alone.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _connections.Dispose();
+        _bindLock.Dispose();
+    }
+
+    private async ValueTask<ReadResult> ReadAsync(string key, IBufferWriter<byte>? destination, bool isAsync, CancellationToken cancellationToken)
+    {
+        var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
+        var id = ToStoredId(key, binding);
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = await _connections.OpenAsync(isAsync, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var command = new MySqlCommand(binding.Statements.Get, connection);
+                command.Parameters.AddWithValue(SqlStatements.IdParameter, id);
+                command.Parameters.AddWithValue(SqlStatements.NowParameter, Now());
+                var reader = isAsync
+                    ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false)
+                    : command.ExecuteReader();
+                try
+                {
+                    // The first result is the UPDATE that slides the entry; the SELECT's rows follow.
+                    while (reader.FieldCount == 0)
+                    {
+                        if (!(isAsync ? await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) : reader.NextResult()))
+                        {
+                            return default;
+                        }
+                    }
+
+                    if (!(isAsync ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read()))
+                    {
+                        return default;
+                    }
+
+                    // GetStream wraps the row's bytes in the driver's buffer; they are copied once, into the destination.
+                    using var stream = reader.GetStream(0);
+                    var length = checked((int)stream.Length);
+                    if (destination is not null)
+                    {
+                        var span = destination.GetSpan(length)[..length];
+                        stream.ReadExactly(span);
+                        destination.Advance(length);
+                        return new ReadResult(true, null);
+                    }
+
+                    var value = GC.AllocateUninitializedArray<byte>(length);
+                    stream.ReadExactly(value);
+                    return new ReadResult(true, value);
+                }
+                finally
+                {
+                    if (isAsync)
+                    {
+                        await reader.DisposeAsync().ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        reader.Dispose();
+                    }
+                }
+            }
+            catch (MySqlException ex) when (attempt < MaxTransientAttempts && IsTransient(ex))
+            {
+                LogTransientRetry(ex.ErrorCode, attempt);
+            }
+            finally
+            {
+                await ConnectionSource.CloseAsync(connection, isAsync).ConfigureAwait(false);
+            }
+
+            await PauseBeforeRetryAsync(attempt, isAsync, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask WriteAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, bool isAsync, CancellationToken cancellationToken)
+    {
+        // Caller mistakes are reported before any I/O.
+        var expiration = EntryExpiration.Compute(_timeProvider.GetUtcNow(), options, _defaultSlidingWindow);
+        var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
+        var id = ToStoredId(key, binding);
+        if (binding.Shape.WhyValueDoesNotFit(value.Length, CountEscapedBytes(value)) is { } tooLarge)
+        {
+            throw new ArgumentException(tooLarge, nameof(value));
+        }
+
+        byte[]? rented = null;
+        ReadOnlyMemory<byte> contiguous;
+        if (value.IsSingleSegment)
+        {
+            contiguous = value.First;
+        }
+        else
+        {
+            rented = ArrayPool<byte>.Shared.Rent(checked((int)value.Length));
+            value.CopyTo(rented);
+            contiguous = rented.AsMemory(0, (int)value.Length);
+        }
+
+        try
+        {
+            // A whole array goes in as byte[]; a slice as ReadOnlyMemory<byte>, which MySqlConnector writes without a copy.
+            object parameterValue = MemoryMarshal.TryGetArray(contiguous, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+                ? segment.Array
+                : contiguous;
+            for (var attempt = 1; ; attempt++)
+            {
+                var connection = await _connections.OpenAsync(isAsync, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    using var command = new MySqlCommand(binding.Statements.Set, connection);
+                    command.Parameters.AddWithValue(SqlStatements.IdParameter, id);
+                    command.Parameters.AddWithValue(SqlStatements.DataParameter, parameterValue);
+                    command.Parameters.AddWithValue(SqlStatements.NowParameter, EntryExpiration.Truncate(_timeProvider.GetUtcNow().UtcDateTime));
+                    command.Parameters.AddWithValue(SqlStatements.ExpiresAtParameter, expiration.ExpiresAt);
+                    command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, expiration.SlidingWindowMicroseconds);
+                    command.Parameters.AddWithValue(SqlStatements.AbsoluteDeadlineParameter, expiration.AbsoluteDeadline);
+                    _ = isAsync ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
+                    return;
+                }
+                catch (MySqlException ex) when (attempt < MaxTransientAttempts && IsTransient(ex))
+                {
+                    LogTransientRetry(ex.ErrorCode, attempt);
+                }
+                finally
+                {
+                    await ConnectionSource.CloseAsync(connection, isAsync).ConfigureAwait(false);
+                }
+
+                await PauseBeforeRetryAsync(attempt, isAsync, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private async ValueTask ExecuteByIdAsync(string key, Func<SqlStatements, string> statement, bool isAsync, CancellationToken cancellationToken)
+    {
+        var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
+        var id = ToStoredId(key, binding);
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = await _connections.OpenAsync(isAsync, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var command = new MySqlCommand(statement(binding.Statements), connection);
+                command.Parameters.AddWithValue(SqlStatements.IdParameter, id);
+                command.Parameters.AddWithValue(SqlStatements.NowParameter, Now());
+                _ = isAsync ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
+                return;
+            }
+            catch (MySqlException ex) when (attempt < MaxTransientAttempts && IsTransient(ex))
+            {
+                LogTransientRetry(ex.ErrorCode, attempt);
+            }
+            finally
+            {
+                await ConnectionSource.CloseAsync(connection, isAsync).ConfigureAwait(false);
+            }
+
+            await PauseBeforeRetryAsync(attempt, isAsync, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Learns the server's dialect and the table's shape on first use (creating the table if asked to), once per cache. A
+    /// failure is not remembered: the next operation tries again, so a database that was down at startup does not poison the
+    /// cache.
+    /// </summary>
+    private async ValueTask<TableBinding> BindAsync(bool isAsync, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_binding is { } bound)
+        {
+            return bound;
+        }
+
+        if (isAsync)
+        {
+            await _bindLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            _bindLock.Wait(cancellationToken);
+        }
+
+        try
+        {
+            if (_binding is { } boundMeanwhile)
+            {
+                return boundMeanwhile;
+            }
+
+            var connection = await _connections.OpenAsync(isAsync, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var dialect = SqlDialectDetector.FromServerVersion(connection.ServerVersion);
+                var statements = new SqlStatements(_table, dialect);
+                var (columns, limits) = await DescribeAsync(connection, isAsync, cancellationToken).ConfigureAwait(false);
+                if (columns.Count == 0)
+                {
+                    if (!_createTableIfMissing)
+                    {
+                        throw new InvalidOperationException(
+                            $"The table '{_table}' does not exist in database '{_table.Database ?? limits.CurrentDatabase}'. Create it with " +
+                            "schema/mysql/001_create_sessions.sql, or set CreateTableIfMissing = true if the connection's user may run DDL.");
+                    }
+
+                    var create = new CommandDefinition(statements.CreateTable, cancellationToken: cancellationToken);
+                    _ = isAsync ? await connection.ExecuteAsync(create).ConfigureAwait(false) : connection.Execute(create);
+                    LogTableCreated(_table);
+                    (columns, limits) = await DescribeAsync(connection, isAsync, cancellationToken).ConfigureAwait(false);
+                }
+
+                var minimumIdCapacity = _keyStorage == DbiSessionKeyStorage.Digest ? StoredId.DigestLength : 1;
+                var shape = TableShape.FromColumns(_table, columns, limits.MaxAllowedPacket, minimumIdCapacity);
+                LogTableBound(_table, dialect, shape.DataCapacity, shape.MaxAllowedPacket);
+                var binding = new TableBinding(statements, shape);
+                _binding = binding;
+                return binding;
+            }
+            finally
+            {
+                await ConnectionSource.CloseAsync(connection, isAsync).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _bindLock.Release();
+        }
+    }
+
+    private async ValueTask<(IReadOnlyList<ColumnDescription> Columns, ServerLimits Limits)> DescribeAsync(MySqlConnection connection, bool isAsync, CancellationToken cancellationToken)
+    {
+        var describe = new CommandDefinition(
+            SqlStatements.DescribeTable, new { schema = _table.Database, table = _table.Table }, cancellationToken: cancellationToken);
+        using var results = isAsync ? await connection.QueryMultipleAsync(describe).ConfigureAwait(false) : connection.QueryMultiple(describe);
+        var columns = (isAsync ? await results.ReadAsync<ColumnDescription>().ConfigureAwait(false) : results.Read<ColumnDescription>()).AsList();
+        var limits = isAsync ? await results.ReadSingleAsync<ServerLimits>().ConfigureAwait(false) : results.ReadSingle<ServerLimits>();
+        return (columns, limits);
+    }
+
+    private string ToStoredId(string key, TableBinding binding) => StoredId.FromKey(key, _keyStorage, binding.Shape.IdCapacity);
+
+    private DateTime Now() => EntryExpiration.Truncate(_timeProvider.GetUtcNow().UtcDateTime);
+
+    /// <summary>Deadlocks and lock wait timeouts roll back only the statement's transaction; every statement here is idempotent.</summary>
+    private static bool IsTransient(MySqlException exception) =>
+        exception.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout;
+
+    private static async ValueTask PauseBeforeRetryAsync(int attempt, bool isAsync, CancellationToken cancellationToken)
+    {
+        // A short, jittered pause so that writers that collided do not collide again in step. Real time, not the cache's
+        // TimeProvider: this is about the server's locks, not about entry lifetimes.
+        var delay = TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * attempt);
+        if (isAsync)
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            Thread.Sleep(delay);
+        }
+    }
+
+    /// <summary>
+    /// Counts the bytes that may take an escape character when MySqlConnector writes the value into the statement text. This
+    /// is a superset of what it escapes, so the packet check errs on the safe side.
+    /// </summary>
+    internal static long CountEscapedBytes(ReadOnlySequence<byte> value)
+    {
+        long count = 0;
+        foreach (var memory in value)
+        {
+            var span = memory.Span;
+            count += span.Count((byte)0x00) + span.Count((byte)0x27) + span.Count((byte)0x5C) + span.Count((byte)0x22)
+                + span.Count((byte)0x0A) + span.Count((byte)0x0D) + span.Count((byte)0x1A);
+        }
+
+        return count;
+    }
+
+    private static T RunSynchronously<T>(ValueTask<T> task)
+    {
+        // With isAsync: false every awaited call completed synchronously, so this never blocks on pending work.
+        Debug.Assert(task.IsCompleted, "A synchronous operation went asynchronous.");
+        return task.GetAwaiter().GetResult();
+    }
+
+    private static void RunSynchronously(ValueTask task)
+    {
+        Debug.Assert(task.IsCompleted, "A synchronous operation went asynchronous.");
+        task.GetAwaiter().GetResult();
+    }
+
+    private readonly record struct ReadResult(bool Found, byte[]? Value);
+}

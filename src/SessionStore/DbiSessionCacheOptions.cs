@@ -1,0 +1,63 @@
+using System.Data.Common;
+
+namespace SessionStore;
+
+/// <summary>
+/// Options of <see cref="DbiSessionCache"/>. Set exactly one way to connect: <see cref="Dsn"/> (with optional
+/// <see cref="User"/> and <see cref="Password"/>), <see cref="DataSource"/>, <see cref="DataSourceServiceKey"/> or
+/// <see cref="ConnectionFactory"/>; with none of them, a <see cref="DbDataSource"/> registered in DI is used.
+/// </summary>
+public sealed class DbiSessionCacheOptions
+{
+    /// <summary>
+    /// The database to connect to: a MySqlConnector connection string (<c>Server=127.0.0.1;Database=testing</c>) or a Perl DBI
+    /// data source name (<c>DBI:mysql:database=testing;host=127.0.0.1;port=3306</c>), which is translated.
+    /// The cache builds, owns and disposes a <c>MySqlDataSource</c> for it. Default: <see langword="null"/>.
+    /// </summary>
+    public string? Dsn { get; set; }
+
+    /// <summary>The user name; when set, it overrides one given in <see cref="Dsn"/>. Only used with <see cref="Dsn"/>. Default: <see langword="null"/>.</summary>
+    public string? User { get; set; }
+
+    /// <summary>The password; when set, it overrides one given in <see cref="Dsn"/>. Only used with <see cref="Dsn"/>. Default: <see langword="null"/>.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>
+    /// The table that holds the entries, optionally qualified with its database (<c>mydb.sessions</c>). Letters, digits,
+    /// <c>_</c> and <c>$</c>, at most 64 characters per part. Default: <c>sessions</c>.
+    /// </summary>
+    public string Table { get; set; } = "sessions";
+
+    /// <summary>
+    /// An existing data source (for instance a <c>MySqlDataSource</c> the app already uses). It stays the caller's to dispose.
+    /// Default: <see langword="null"/>.
+    /// </summary>
+    public DbDataSource? DataSource { get; set; }
+
+    /// <summary>
+    /// The service key of a keyed <see cref="DbDataSource"/> registered in DI (a named connection), resolved when the cache
+    /// is created. Default: <see langword="null"/>.
+    /// </summary>
+    public string? DataSourceServiceKey { get; set; }
+
+    /// <summary>
+    /// A factory that returns a new MySqlConnector connection, open or closed, for each operation; the cache opens it if
+    /// needed and disposes it when the operation ends. Default: <see langword="null"/>.
+    /// </summary>
+    public Func<IServiceProvider, DbConnection>? ConnectionFactory { get; set; }
+
+    /// <summary>
+    /// Whether the cache creates the table, with the schema of <c>schema/mysql/001_create_sessions.sql</c>, when it is missing.
+    /// Off by default because the runtime user usually lacks DDL rights. Default: <see langword="false"/>.
+    /// </summary>
+    public bool CreateTableIfMissing { get; set; }
+
+    /// <summary>How keys are stored in the id column. Default: <see cref="DbiSessionKeyStorage.Digest"/>.</summary>
+    public DbiSessionKeyStorage KeyStorage { get; set; } = DbiSessionKeyStorage.Digest;
+
+    /// <summary>
+    /// The sliding expiration of an entry written without any expiration. Must be positive. Default: 20 minutes (the
+    /// session middleware's default idle timeout).
+    /// </summary>
+    public TimeSpan DefaultSlidingExpiration { get; set; } = TimeSpan.FromMinutes(20);
+}

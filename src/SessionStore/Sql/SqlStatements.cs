@@ -1,0 +1,120 @@
+using static SessionStore.Sql.SessionColumns;
+
+namespace SessionStore.Sql;
+
+/// <summary>
+/// Every SQL statement the cache sends, built once per table and dialect. Identifiers are validated and quoted; every value is
+/// a parameter (the names below). Instants are computed by the caller from its <see cref="TimeProvider"/> and passed in, so
+/// the server's clock and time zone never matter.
+/// </summary>
+internal sealed class SqlStatements
+{
+    public const string IdParameter = "@id";
+    public const string NowParameter = "@now";
+    public const string DataParameter = "@data";
+    public const string ExpiresAtParameter = "@expires_at";
+    public const string SlidingWindowParameter = "@sliding_window_us";
+    public const string AbsoluteDeadlineParameter = "@absolute_expires_at";
+
+    /// <summary>The largest DATETIME(6) value: the cap used when an extension would run past it.</summary>
+    private const string MaxDateTime = "'9999-12-31 23:59:59.999999'";
+
+    public SqlStatements(TableName table, SqlDialect dialect)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        Table = table;
+        Dialect = dialect;
+        var t = table.Quoted;
+        var id = SqlIdentifier.Quote(Id);
+        var data = SqlIdentifier.Quote(Data);
+        var lastActive = SqlIdentifier.Quote(LastActive);
+        var expiresAt = SqlIdentifier.Quote(ExpiresAt);
+        var sliding = SqlIdentifier.Quote(SlidingWindowMicroseconds);
+        var deadline = SqlIdentifier.Quote(AbsoluteDeadline);
+
+        // The sliding window from now, capped by the absolute deadline (and by the end of DATETIME).
+        var extended = $"LEAST(COALESCE(DATE_ADD({NowParameter}, INTERVAL {sliding} MICROSECOND), {MaxDateTime}), COALESCE({deadline}, {MaxDateTime}))";
+
+        // One round trip: both statements go in one COM_QUERY. The UPDATE slides a sliding entry; the SELECT returns it if live.
+        Get = $"""
+            UPDATE {t} SET {lastActive} = {NowParameter}, {expiresAt} = {extended}
+              WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter} AND {sliding} IS NOT NULL;
+            SELECT {data} FROM {t} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};
+            """;
+
+        Refresh = $"""
+            UPDATE {t} SET {lastActive} = {NowParameter},
+              {expiresAt} = CASE WHEN {sliding} IS NULL THEN {expiresAt} ELSE {extended} END
+              WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};
+            """;
+
+        var insert = $"""
+            INSERT INTO {t} ({id}, {data}, {lastActive}, {expiresAt}, {sliding}, {deadline})
+              VALUES ({IdParameter}, {DataParameter}, {NowParameter}, {ExpiresAtParameter}, {SlidingWindowParameter}, {AbsoluteDeadlineParameter})
+            """;
+        Set = dialect == SqlDialect.MySql
+            ? $"""
+                {insert} AS new
+                  ON DUPLICATE KEY UPDATE {data} = new.{data}, {lastActive} = new.{lastActive}, {expiresAt} = new.{expiresAt},
+                    {sliding} = new.{sliding}, {deadline} = new.{deadline};
+                """
+            : $"""
+                {insert}
+                  ON DUPLICATE KEY UPDATE {data} = VALUES({data}), {lastActive} = VALUES({lastActive}), {expiresAt} = VALUES({expiresAt}),
+                    {sliding} = VALUES({sliding}), {deadline} = VALUES({deadline});
+                """;
+
+        Remove = $"DELETE FROM {t} WHERE {id} = {IdParameter};";
+        CreateTable = CreateTableDdl(table);
+    }
+
+    public TableName Table { get; }
+
+    public SqlDialect Dialect { get; }
+
+    /// <summary>Slides the entry if it is sliding, then selects its data if it has not expired. Parameters: id, now.</summary>
+    public string Get { get; }
+
+    /// <summary>Slides a live sliding entry and stamps <c>last_active</c>. Parameters: id, now.</summary>
+    public string Refresh { get; }
+
+    /// <summary>Inserts or replaces an entry. Parameters: id, data, now, expires_at, sliding_window_us, absolute_expires_at.</summary>
+    public string Set { get; }
+
+    /// <summary>Deletes an entry; a missing one is not an error. Parameters: id.</summary>
+    public string Remove { get; }
+
+    /// <summary>The idempotent DDL of the table, the same as <c>schema/mysql/001_create_sessions.sql</c> for <c>sessions</c>.</summary>
+    public string CreateTable { get; }
+
+    /// <summary>
+    /// Reads the table's columns and the server's packet limit in one round trip. Parameters: @schema (null for the
+    /// connection's database) and @table.
+    /// </summary>
+    public const string DescribeTable = """
+        SELECT COLUMN_NAME AS ColumnName, DATA_TYPE AS DataType, CAST(CHARACTER_MAXIMUM_LENGTH AS SIGNED) AS MaximumLength,
+               COLUMN_TYPE AS ColumnType, IS_NULLABLE = 'YES' AS IsNullable
+          FROM INFORMATION_SCHEMA.COLUMNS
+          WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @table
+          ORDER BY ORDINAL_POSITION;
+        SELECT CAST(@@max_allowed_packet AS SIGNED) AS MaxAllowedPacket, DATABASE() AS CurrentDatabase;
+        """;
+
+    /// <summary>The DDL for <paramref name="table"/>: numbered schema file 001 is this text for the default table name.</summary>
+    public static string CreateTableDdl(TableName table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return $"""
+            CREATE TABLE IF NOT EXISTS {table.Quoted} (
+              `{Id}` CHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+              `{Data}` MEDIUMBLOB NOT NULL,
+              `{LastActive}` DATETIME(6) NOT NULL,
+              `{ExpiresAt}` DATETIME(6) NOT NULL,
+              `{SlidingWindowMicroseconds}` BIGINT NULL,
+              `{AbsoluteDeadline}` DATETIME(6) NULL,
+              PRIMARY KEY (`{Id}`),
+              KEY `ix_{ExpiresAt}` (`{ExpiresAt}`)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+            """;
+    }
+}
