@@ -32,6 +32,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     private readonly bool _createTableIfMissing;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly RecentReads _recentReads;
     private readonly SemaphoreSlim _bindLock = new(1, 1);
     private TableBinding? _binding;
     private volatile bool _disposed;
@@ -49,6 +50,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         _createTableIfMissing = options.CreateTableIfMissing;
         _timeProvider = timeProvider;
         _logger = logger;
+        _recentReads = new RecentReads(options.SlidingExtensionThreshold);
     }
 
     /// <inheritdoc />
@@ -121,28 +123,28 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     public void Refresh(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        RunSynchronously(ExecuteByIdAsync(key, static s => s.Refresh, isAsync: false, CancellationToken.None));
+        RunSynchronously(RefreshCoreAsync(key, isAsync: false, CancellationToken.None));
     }
 
     /// <inheritdoc />
     public Task RefreshAsync(string key, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return ExecuteByIdAsync(key, static s => s.Refresh, isAsync: true, token).AsTask();
+        return RefreshCoreAsync(key, isAsync: true, token).AsTask();
     }
 
     /// <inheritdoc />
     public void Remove(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        RunSynchronously(ExecuteByIdAsync(key, static s => s.Remove, isAsync: false, CancellationToken.None));
+        RunSynchronously(RemoveCoreAsync(key, isAsync: false, CancellationToken.None));
     }
 
     /// <inheritdoc />
     public Task RemoveAsync(string key, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return ExecuteByIdAsync(key, static s => s.Remove, isAsync: true, token).AsTask();
+        return RemoveCoreAsync(key, isAsync: true, token).AsTask();
     }
 
     /// <summary>Releases the data source the cache built from its DSN; a data source from the caller is left alone.</summary>
@@ -168,8 +170,10 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             try
             {
                 using var command = new MySqlCommand(binding.Statements.Get, connection);
+                var now = Now();
                 command.Parameters.AddWithValue(SqlStatements.IdParameter, id);
-                command.Parameters.AddWithValue(SqlStatements.NowParameter, Now());
+                command.Parameters.AddWithValue(SqlStatements.NowParameter, now);
+                command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, _recentReads.GetThreshold);
                 var reader = isAsync
                     ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false)
                     : command.ExecuteReader();
@@ -188,6 +192,8 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
                     {
                         return default;
                     }
+
+                    _recentReads.Record(id, now.Ticks, reader.IsDBNull(1) ? null : reader.GetInt64(1));
 
                     // GetStream wraps the row's bytes in the driver's buffer; they are copied once, into the destination.
                     using var stream = reader.GetStream(0);
@@ -295,18 +301,40 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         }
     }
 
-    private async ValueTask ExecuteByIdAsync(string key, Func<SqlStatements, string> statement, bool isAsync, CancellationToken cancellationToken)
+    private async ValueTask RefreshCoreAsync(string key, bool isAsync, CancellationToken cancellationToken)
     {
         var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
         var id = ToStoredId(key, binding);
+
+        // The session middleware refreshes at the end of every request that read but did not change the session; the Get
+        // at its start has usually done all a Refresh would.
+        if (_recentReads.CoversRefresh(id, Now().Ticks))
+        {
+            return;
+        }
+
+        await ExecuteByIdAsync(id, binding.Statements.Refresh, isAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask RemoveCoreAsync(string key, bool isAsync, CancellationToken cancellationToken)
+    {
+        var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
+        var id = ToStoredId(key, binding);
+        _recentReads.Forget(id);
+        await ExecuteByIdAsync(id, binding.Statements.Remove, isAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask ExecuteByIdAsync(string id, string statement, bool isAsync, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var connection = await _connections.OpenAsync(isAsync, cancellationToken).ConfigureAwait(false);
             try
             {
-                using var command = new MySqlCommand(statement(binding.Statements), connection);
+                using var command = new MySqlCommand(statement, connection);
                 command.Parameters.AddWithValue(SqlStatements.IdParameter, id);
                 command.Parameters.AddWithValue(SqlStatements.NowParameter, Now());
+                command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, _recentReads.RefreshThreshold);
                 _ = isAsync ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
                 return;
             }
@@ -405,9 +433,12 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
 
     private DateTime Now() => EntryExpiration.Truncate(_timeProvider.GetUtcNow().UtcDateTime);
 
-    /// <summary>Deadlocks and lock wait timeouts roll back only the statement's transaction; every statement here is idempotent.</summary>
+    /// <summary>
+    /// Deadlocks, lock wait timeouts and what MySqlConnector flags as transient (a dropped connection, for one) are retried:
+    /// every statement here is idempotent, so running it again is safe.
+    /// </summary>
     private static bool IsTransient(MySqlException exception) =>
-        exception.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout;
+        exception.IsTransient || exception.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout;
 
     private static async ValueTask PauseBeforeRetryAsync(int attempt, bool isAsync, CancellationToken cancellationToken)
     {

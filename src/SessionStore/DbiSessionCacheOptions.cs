@@ -60,4 +60,13 @@ public sealed class DbiSessionCacheOptions
     /// session middleware's default idle timeout).
     /// </summary>
     public TimeSpan DefaultSlidingExpiration { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>
+    /// Lazy sliding: the fraction of an entry's sliding window that must pass after its expiry was last extended before a
+    /// read or refresh extends it again. An idle entry then expires between <c>window × (1 − threshold)</c> and
+    /// <c>window</c> after its last use, and an entry in use costs at most one row write per <c>window × threshold</c>.
+    /// 0 extends on every read (a write per read); at most 0.5. Default: 0.1 (with a 20-minute window, an idle session ends
+    /// 18 to 20 minutes after its last request, and a busy one is written at most every 2 minutes).
+    /// </summary>
+    public double SlidingExtensionThreshold { get; set; } = 0.1;
 }

@@ -299,14 +299,14 @@ public sealed class DbiSessionCacheTests(SessionTableFixture table) : IClassFixt
     }
 
     [Fact]
-    public async Task LastActive_IsWrittenOnSetAndRefresh()
+    public async Task LastActive_IsWrittenOnSetAndWhenRefreshExtendsTheExpiry()
     {
         using var sut = table.CreateCache();
         var key = NewKey();
         var id = Keys.StoredId.Digest(key);
         var sql = $"SELECT last_active FROM `{table.Table}` WHERE id = @id";
 
-        await sut.Cache.SetAsync(key, [1], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1) });
+        await sut.Cache.SetAsync(key, [1], new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(10) });
         Assert.Equal(sut.Clock.GetUtcNow().UtcDateTime, await table.ScalarAsync<DateTime>(sql, ("@id", id)));
 
         sut.Clock.Advance(TimeSpan.FromMinutes(7));

@@ -43,7 +43,7 @@ internal sealed class ConnectionSource : IDisposable
 
         if (!string.IsNullOrWhiteSpace(options.Dsn))
         {
-            var owned = new MySqlDataSource(DsnConnectionString.Build(options.Dsn, options.User, options.Password));
+            var owned = new MySqlDataSource(ForOwnedPool(DsnConnectionString.Build(options.Dsn, options.User, options.Password)));
             return new ConnectionSource(owned.CreateConnection, owned);
         }
 
@@ -52,6 +52,24 @@ internal sealed class ConnectionSource : IDisposable
                 "No connection is configured for DbiSessionCache: set Dsn, DataSource, DataSourceServiceKey or ConnectionFactory, " +
                 "or register a DbDataSource in DI.");
         return new ConnectionSource(registered.CreateConnection, null);
+    }
+
+    /// <summary>
+    /// Settings for the pool the cache owns, unless the DSN sets them. <c>Connection Reset=false</c>: MySqlConnector then
+    /// hands out a pooled connection without the reset round trip (measured here: a plain SELECT loop ran at 0.5–0.65× of
+    /// its speed with the reset). Safe because the cache leaves no session state behind (no transactions, variables or
+    /// temporary tables) and nobody else uses this pool; a connection the server dropped meanwhile fails its first statement
+    /// with a transient error, which the cache retries.
+    /// </summary>
+    internal static string ForOwnedPool(string connectionString)
+    {
+        var builder = new MySqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Connection Reset"))
+        {
+            builder.ConnectionReset = false;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>Returns an open connection; the caller disposes it.</summary>

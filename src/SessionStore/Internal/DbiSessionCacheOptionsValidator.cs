@@ -110,6 +110,11 @@ internal sealed class DbiSessionCacheOptionsValidator : IValidateOptions<DbiSess
             failures.Add($"{nameof(options.DefaultSlidingExpiration)} must be positive; it is {options.DefaultSlidingExpiration}.");
         }
 
+        if (!(options.SlidingExtensionThreshold is >= 0 and <= 0.5))
+        {
+            failures.Add($"{nameof(options.SlidingExtensionThreshold)} must be from 0 to 0.5; it is {options.SlidingExtensionThreshold}.");
+        }
+
         if (!Enum.IsDefined(options.KeyStorage))
         {
             failures.Add($"{nameof(options.KeyStorage)} is {(int)options.KeyStorage}, which is neither Digest nor Verbatim.");

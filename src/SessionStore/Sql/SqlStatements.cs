@@ -15,6 +15,7 @@ internal sealed class SqlStatements
     public const string ExpiresAtParameter = "@expires_at";
     public const string SlidingWindowParameter = "@sliding_window_us";
     public const string AbsoluteDeadlineParameter = "@absolute_expires_at";
+    public const string ThresholdParameter = "@threshold";
 
     /// <summary>The largest DATETIME(6) value: the cap used when an extension would run past it.</summary>
     private const string MaxDateTime = "'9999-12-31 23:59:59.999999'";
@@ -35,17 +36,24 @@ internal sealed class SqlStatements
         // The sliding window from now, capped by the absolute deadline (and by the end of DATETIME).
         var extended = $"LEAST(COALESCE(DATE_ADD({NowParameter}, INTERVAL {sliding} MICROSECOND), {MaxDateTime}), COALESCE({deadline}, {MaxDateTime}))";
 
-        // One round trip: both statements go in one COM_QUERY. The UPDATE slides a sliding entry; the SELECT returns it if live.
+        // Lazy sliding: extend only once the remaining time has fallen below (1 - threshold) of the window, and only when
+        // the extension would move the expiry at all. Most reads therefore match no row and write nothing.
+        var due = $"""
+            {expiresAt} < LEAST(COALESCE(DATE_ADD({NowParameter}, INTERVAL CAST({sliding} * (1 - {ThresholdParameter}) AS SIGNED) MICROSECOND), {MaxDateTime}),
+                COALESCE({deadline}, {MaxDateTime}))
+            """;
+
+        // One round trip: both statements go in one COM_QUERY. The UPDATE slides a sliding entry if due; the SELECT returns
+        // the entry if live, with its window so that a Refresh right after this Get can be skipped.
         Get = $"""
             UPDATE {t} SET {lastActive} = {NowParameter}, {expiresAt} = {extended}
-              WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter} AND {sliding} IS NOT NULL;
-            SELECT {data} FROM {t} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};
+              WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter} AND {sliding} IS NOT NULL AND {due};
+            SELECT {data}, {sliding} FROM {t} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};
             """;
 
         Refresh = $"""
-            UPDATE {t} SET {lastActive} = {NowParameter},
-              {expiresAt} = CASE WHEN {sliding} IS NULL THEN {expiresAt} ELSE {extended} END
-              WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};
+            UPDATE {t} SET {lastActive} = {NowParameter}, {expiresAt} = {extended}
+              WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter} AND {sliding} IS NOT NULL AND {due};
             """;
 
         var insert = $"""
@@ -72,10 +80,13 @@ internal sealed class SqlStatements
 
     public SqlDialect Dialect { get; }
 
-    /// <summary>Slides the entry if it is sliding, then selects its data if it has not expired. Parameters: id, now.</summary>
+    /// <summary>
+    /// Slides the entry if it is sliding and due, then selects its data and sliding window if it has not expired.
+    /// Parameters: id, now, threshold.
+    /// </summary>
     public string Get { get; }
 
-    /// <summary>Slides a live sliding entry and stamps <c>last_active</c>. Parameters: id, now.</summary>
+    /// <summary>Slides a live sliding entry that is due, stamping <c>last_active</c>. Parameters: id, now, threshold.</summary>
     public string Refresh { get; }
 
     /// <summary>Inserts or replaces an entry. Parameters: id, data, now, expires_at, sliding_window_us, absolute_expires_at.</summary>
