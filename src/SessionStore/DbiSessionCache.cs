@@ -147,6 +147,39 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         return RemoveCoreAsync(key, isAsync: true, token).AsTask();
     }
 
+    /// <summary>
+    /// Moves the entry stored under <paramref name="currentKey"/> to <paramref name="newKey"/> in one statement, keeping its
+    /// value and expiration (the Perl ancestor's <c>change_id</c>). Session-id rotation after sign-in uses this, so that a
+    /// fixated id is worthless: afterwards the old key loads nothing.
+    /// </summary>
+    /// <param name="currentKey">The key the entry is stored under now.</param>
+    /// <param name="newKey">The key to move it to; it must not be in use (a fresh random id).</param>
+    /// <param name="token">Cancels the operation.</param>
+    /// <returns><see langword="true"/> if a live entry moved; <see langword="false"/> if there was none.</returns>
+    /// <exception cref="MySqlException">With <see cref="MySqlErrorCode.DuplicateKeyEntry"/> when <paramref name="newKey"/> is in use.</exception>
+    public async Task<bool> ChangeKeyAsync(string currentKey, string newKey, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(currentKey);
+        ArgumentNullException.ThrowIfNull(newKey);
+        var binding = await BindAsync(isAsync: true, token).ConfigureAwait(false);
+        var id = ToStoredId(currentKey, binding);
+        var newId = ToStoredId(newKey, binding);
+        _recentReads.Forget(id);
+        var moved = await WithConnectionAsync(
+            (Sql: binding.Statements.ChangeId, Id: id, NewId: newId, Now: Now()),
+            static async (connection, state, _, cancellationToken) =>
+            {
+                using var command = new MySqlCommand(state.Sql, connection);
+                command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);
+                command.Parameters.AddWithValue(SqlStatements.NewIdParameter, state.NewId);
+                command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Now);
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            },
+            isAsync: true,
+            token).ConfigureAwait(false);
+        return moved == 1;
+    }
+
     /// <summary>Releases the data source the cache built from its DSN; a data source from the caller is left alone.</summary>
     public void Dispose()
     {
@@ -164,51 +197,21 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     {
         var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
         var id = ToStoredId(key, binding);
-        for (var attempt = 1; ; attempt++)
-        {
-            var connection = await _connections.OpenAsync(isAsync, cancellationToken).ConfigureAwait(false);
-            try
+        var now = Now();
+        var result = await WithConnectionAsync(
+            (Sql: binding.Statements.Get, Id: id, Now: now, Threshold: _recentReads.GetThreshold, Destination: destination),
+            static async (connection, state, isAsync, cancellationToken) =>
             {
-                using var command = new MySqlCommand(binding.Statements.Get, connection);
-                var now = Now();
-                command.Parameters.AddWithValue(SqlStatements.IdParameter, id);
-                command.Parameters.AddWithValue(SqlStatements.NowParameter, now);
-                command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, _recentReads.GetThreshold);
+                using var command = new MySqlCommand(state.Sql, connection);
+                command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);
+                command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Now);
+                command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, state.Threshold);
                 var reader = isAsync
                     ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false)
                     : command.ExecuteReader();
                 try
                 {
-                    // The first result is the UPDATE that slides the entry; the SELECT's rows follow.
-                    while (reader.FieldCount == 0)
-                    {
-                        if (!(isAsync ? await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) : reader.NextResult()))
-                        {
-                            return default;
-                        }
-                    }
-
-                    if (!(isAsync ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read()))
-                    {
-                        return default;
-                    }
-
-                    _recentReads.Record(id, now.Ticks, reader.IsDBNull(1) ? null : reader.GetInt64(1));
-
-                    // GetStream wraps the row's bytes in the driver's buffer; they are copied once, into the destination.
-                    using var stream = reader.GetStream(0);
-                    var length = checked((int)stream.Length);
-                    if (destination is not null)
-                    {
-                        var span = destination.GetSpan(length)[..length];
-                        stream.ReadExactly(span);
-                        destination.Advance(length);
-                        return new ReadResult(true, null);
-                    }
-
-                    var value = GC.AllocateUninitializedArray<byte>(length);
-                    stream.ReadExactly(value);
-                    return new ReadResult(true, value);
+                    return await ReadEntryAsync(reader, state.Destination, isAsync, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -221,24 +224,56 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
                         reader.Dispose();
                     }
                 }
-            }
-            catch (MySqlException ex) when (attempt < MaxTransientAttempts && IsTransient(ex))
-            {
-                LogTransientRetry(ex.ErrorCode, attempt);
-            }
-            finally
-            {
-                await ConnectionSource.CloseAsync(connection, isAsync).ConfigureAwait(false);
-            }
-
-            await PauseBeforeRetryAsync(attempt, isAsync, cancellationToken).ConfigureAwait(false);
+            },
+            isAsync,
+            cancellationToken).ConfigureAwait(false);
+        if (result.Found)
+        {
+            _recentReads.Record(id, now.Ticks, result.SlidingWindowMicroseconds);
         }
+
+        return result;
+    }
+
+    private static async ValueTask<ReadResult> ReadEntryAsync(MySqlDataReader reader, IBufferWriter<byte>? destination, bool isAsync, CancellationToken cancellationToken)
+    {
+        // The first result is the UPDATE that slides the entry; the SELECT's rows follow.
+        while (reader.FieldCount == 0)
+        {
+            if (!(isAsync ? await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) : reader.NextResult()))
+            {
+                return default;
+            }
+        }
+
+        if (!(isAsync ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read()))
+        {
+            return default;
+        }
+
+        long? slidingWindow = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+
+        // GetStream wraps the row's bytes in the driver's buffer; they are copied once, into the destination.
+        using var stream = reader.GetStream(0);
+        var length = checked((int)stream.Length);
+        if (destination is not null)
+        {
+            var span = destination.GetSpan(length)[..length];
+            stream.ReadExactly(span);
+            destination.Advance(length);
+            return new ReadResult(true, null, slidingWindow);
+        }
+
+        var value = GC.AllocateUninitializedArray<byte>(length);
+        stream.ReadExactly(value);
+        return new ReadResult(true, value, slidingWindow);
     }
 
     private async ValueTask WriteAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, bool isAsync, CancellationToken cancellationToken)
     {
         // Caller mistakes are reported before any I/O.
-        var expiration = EntryExpiration.Compute(_timeProvider.GetUtcNow(), options, _defaultSlidingWindow);
+        var now = _timeProvider.GetUtcNow();
+        var expiration = EntryExpiration.Compute(now, options, _defaultSlidingWindow);
         var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
         var id = ToStoredId(key, binding);
         if (binding.Shape.WhyValueDoesNotFit(value.Length, CountEscapedBytes(value)) is { } tooLarge)
@@ -262,35 +297,24 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         try
         {
             // A whole array goes in as byte[]; a slice as ReadOnlyMemory<byte>, which MySqlConnector writes without a copy.
-            object parameterValue = MemoryMarshal.TryGetArray(contiguous, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            object data = MemoryMarshal.TryGetArray(contiguous, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
                 ? segment.Array
                 : contiguous;
-            for (var attempt = 1; ; attempt++)
-            {
-                var connection = await _connections.OpenAsync(isAsync, cancellationToken).ConfigureAwait(false);
-                try
+            await WithConnectionAsync(
+                (Sql: binding.Statements.Set, Id: id, Data: data, Now: EntryExpiration.Truncate(now.UtcDateTime), Expiration: expiration),
+                static async (connection, state, isAsync, cancellationToken) =>
                 {
-                    using var command = new MySqlCommand(binding.Statements.Set, connection);
-                    command.Parameters.AddWithValue(SqlStatements.IdParameter, id);
-                    command.Parameters.AddWithValue(SqlStatements.DataParameter, parameterValue);
-                    command.Parameters.AddWithValue(SqlStatements.NowParameter, EntryExpiration.Truncate(_timeProvider.GetUtcNow().UtcDateTime));
-                    command.Parameters.AddWithValue(SqlStatements.ExpiresAtParameter, expiration.ExpiresAt);
-                    command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, expiration.SlidingWindowMicroseconds);
-                    command.Parameters.AddWithValue(SqlStatements.AbsoluteDeadlineParameter, expiration.AbsoluteDeadline);
-                    _ = isAsync ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
-                    return;
-                }
-                catch (MySqlException ex) when (attempt < MaxTransientAttempts && IsTransient(ex))
-                {
-                    LogTransientRetry(ex.ErrorCode, attempt);
-                }
-                finally
-                {
-                    await ConnectionSource.CloseAsync(connection, isAsync).ConfigureAwait(false);
-                }
-
-                await PauseBeforeRetryAsync(attempt, isAsync, cancellationToken).ConfigureAwait(false);
-            }
+                    using var command = new MySqlCommand(state.Sql, connection);
+                    command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);
+                    command.Parameters.AddWithValue(SqlStatements.DataParameter, state.Data);
+                    command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Now);
+                    command.Parameters.AddWithValue(SqlStatements.ExpiresAtParameter, state.Expiration.ExpiresAt);
+                    command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, state.Expiration.SlidingWindowMicroseconds);
+                    command.Parameters.AddWithValue(SqlStatements.AbsoluteDeadlineParameter, state.Expiration.AbsoluteDeadline);
+                    return isAsync ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
+                },
+                isAsync,
+                cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -324,19 +348,37 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         await ExecuteByIdAsync(id, binding.Statements.Remove, isAsync, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask ExecuteByIdAsync(string id, string statement, bool isAsync, CancellationToken cancellationToken)
+    private ValueTask<int> ExecuteByIdAsync(string id, string statement, bool isAsync, CancellationToken cancellationToken) =>
+        WithConnectionAsync(
+            (Sql: statement, Id: id, Now: Now(), Threshold: _recentReads.RefreshThreshold),
+            static async (connection, state, isAsync, cancellationToken) =>
+            {
+                using var command = new MySqlCommand(state.Sql, connection);
+                command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);
+                command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Now);
+                command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, state.Threshold);
+                return isAsync ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
+            },
+            isAsync,
+            cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> on an open connection, retrying transient failures with a fresh connection. Every
+    /// statement the cache sends is idempotent, so a retry cannot apply anything twice.
+    /// </summary>
+    private async ValueTask<TResult> WithConnectionAsync<TState, TResult>(
+        TState state,
+        Func<MySqlConnection, TState, bool, CancellationToken, ValueTask<TResult>> operation,
+        bool isAsync,
+        CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var connection = await _connections.OpenAsync(isAsync, cancellationToken).ConfigureAwait(false);
+            MySqlConnection? connection = null;
             try
             {
-                using var command = new MySqlCommand(statement, connection);
-                command.Parameters.AddWithValue(SqlStatements.IdParameter, id);
-                command.Parameters.AddWithValue(SqlStatements.NowParameter, Now());
-                command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, _recentReads.RefreshThreshold);
-                _ = isAsync ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
-                return;
+                connection = await _connections.OpenAsync(isAsync, cancellationToken).ConfigureAwait(false);
+                return await operation(connection, state, isAsync, cancellationToken).ConfigureAwait(false);
             }
             catch (MySqlException ex) when (attempt < MaxTransientAttempts && IsTransient(ex))
             {
@@ -344,7 +386,10 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             }
             finally
             {
-                await ConnectionSource.CloseAsync(connection, isAsync).ConfigureAwait(false);
+                if (connection is not null)
+                {
+                    await ConnectionSource.CloseAsync(connection, isAsync).ConfigureAwait(false);
+                }
             }
 
             await PauseBeforeRetryAsync(attempt, isAsync, cancellationToken).ConfigureAwait(false);
@@ -485,5 +530,5 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         task.GetAwaiter().GetResult();
     }
 
-    private readonly record struct ReadResult(bool Found, byte[]? Value);
+    private readonly record struct ReadResult(bool Found, byte[]? Value, long? SlidingWindowMicroseconds);
 }

@@ -371,6 +371,39 @@ public sealed class DbiSessionCacheTests(SessionTableFixture table) : IClassFixt
     }
 
     [Fact]
+    public async Task ChangeKeyAsync_MovesTheEntry_TheOldKeyLoadsNothing()
+    {
+        using var sut = table.CreateCache();
+        var dbi = Assert.IsType<DbiSessionCache>(sut.Cache);
+        var (oldKey, newKey) = (NewKey(), NewKey());
+        await sut.Cache.SetAsync(oldKey, [1, 2, 3], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5) });
+
+        Assert.True(await dbi.ChangeKeyAsync(oldKey, newKey));
+
+        Assert.Null(await sut.Cache.GetAsync(oldKey));
+        Assert.Equal([1, 2, 3], await sut.Cache.GetAsync(newKey));
+        sut.Clock.Advance(TimeSpan.FromMinutes(5)); // the expiration moved with the entry
+        Assert.Null(await sut.Cache.GetAsync(newKey));
+    }
+
+    [Fact]
+    public async Task ChangeKeyAsync_MissingEntry_ReturnsFalse_AndATakenKeyIsRefused()
+    {
+        using var sut = table.CreateCache();
+        var dbi = Assert.IsType<DbiSessionCache>(sut.Cache);
+        var (first, second) = (NewKey(), NewKey());
+        await sut.Cache.SetAsync(first, [1], s_noExpiry);
+        await sut.Cache.SetAsync(second, [2], s_noExpiry);
+
+        Assert.False(await dbi.ChangeKeyAsync(NewKey(), NewKey()));
+        var exception = await Assert.ThrowsAsync<MySqlConnector.MySqlException>(() => dbi.ChangeKeyAsync(first, second));
+
+        Assert.Equal(MySqlConnector.MySqlErrorCode.DuplicateKeyEntry, exception.ErrorCode);
+        Assert.Equal([1], await sut.Cache.GetAsync(first));
+        Assert.Equal([2], await sut.Cache.GetAsync(second));
+    }
+
+    [Fact]
     public async Task CanceledToken_ThrowsAndWritesNothing()
     {
         using var sut = table.CreateCache();

@@ -16,6 +16,7 @@ internal sealed class SqlStatements
     public const string SlidingWindowParameter = "@sliding_window_us";
     public const string AbsoluteDeadlineParameter = "@absolute_expires_at";
     public const string ThresholdParameter = "@threshold";
+    public const string NewIdParameter = "@new_id";
 
     /// <summary>The largest DATETIME(6) value: the cap used when an extension would run past it.</summary>
     private const string MaxDateTime = "'9999-12-31 23:59:59.999999'";
@@ -73,6 +74,9 @@ internal sealed class SqlStatements
                 """;
 
         Remove = $"DELETE FROM {t} WHERE {id} = {IdParameter};";
+
+        // Moving a live entry to a new id is one statement, so there is no moment when neither or both ids load it.
+        ChangeId = $"UPDATE {t} SET {id} = {NewIdParameter}, {lastActive} = {NowParameter} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};";
         CreateTable = CreateTableDdl(table);
     }
 
@@ -94,6 +98,9 @@ internal sealed class SqlStatements
 
     /// <summary>Deletes an entry; a missing one is not an error. Parameters: id.</summary>
     public string Remove { get; }
+
+    /// <summary>Moves a live entry to another id. Parameters: id, new_id, now.</summary>
+    public string ChangeId { get; }
 
     /// <summary>The idempotent DDL of the table, the same as <c>schema/mysql/001_create_sessions.sql</c> for <c>sessions</c>.</summary>
     public string CreateTable { get; }
