@@ -4,7 +4,7 @@ using MySqlConnector;
 namespace SessionStore.Internal;
 
 /// <summary>
-/// Turns <see cref="DbiSessionCacheOptions.Dsn"/> (a MySqlConnector connection string or a Perl DBI data source name) and the
+/// Turns a <c>Dsn</c> option (a MySqlConnector connection string or a Perl DBI data source name) and the
 /// optional user and password into a MySqlConnector connection string.
 /// </summary>
 internal static class DsnConnectionString
