@@ -30,6 +30,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     private readonly DbiSessionKeyStorage _keyStorage;
     private readonly TimeSpan _defaultSlidingWindow;
     private readonly bool _createTableIfMissing;
+    private readonly bool _causalReads;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly RecentReads _recentReads;
@@ -48,6 +49,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         _keyStorage = options.KeyStorage;
         _defaultSlidingWindow = options.DefaultSlidingExpiration;
         _createTableIfMissing = options.CreateTableIfMissing;
+        _causalReads = options.CausalReads;
         _timeProvider = timeProvider;
         _logger = logger;
         _recentReads = new RecentReads(options.SlidingExtensionThreshold);
@@ -429,8 +431,8 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             try
             {
                 var dialect = SqlDialectDetector.FromServerVersion(connection.ServerVersion);
-                var statements = new SqlStatements(_table, dialect);
                 var (columns, limits) = await DescribeAsync(connection, isAsync, cancellationToken).ConfigureAwait(false);
+                var statements = new SqlStatements(_table, dialect, ChooseCausalReads(limits));
                 if (columns.Count == 0)
                 {
                     if (!_createTableIfMissing)
@@ -471,7 +473,31 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         using var results = isAsync ? await connection.QueryMultipleAsync(describe).ConfigureAwait(false) : connection.QueryMultiple(describe);
         var columns = (isAsync ? await results.ReadAsync<ColumnDescription>().ConfigureAwait(false) : results.Read<ColumnDescription>()).AsList();
         var limits = isAsync ? await results.ReadSingleAsync<ServerLimits>().ConfigureAwait(false) : results.ReadSingle<ServerLimits>();
+        var variables = isAsync ? await results.ReadAsync<ServerVariable>().ConfigureAwait(false) : results.Read<ServerVariable>();
+        limits.Variables = variables.ToDictionary(v => v.Variable_name, v => v.Value, StringComparer.OrdinalIgnoreCase);
         return (columns, limits);
+    }
+
+    private CausalReads ChooseCausalReads(ServerLimits limits)
+    {
+        if (!_causalReads)
+        {
+            return CausalReads.None;
+        }
+
+        if (limits.Variables.TryGetValue("wsrep_on", out var wsrepOn) && string.Equals(wsrepOn, "ON", StringComparison.OrdinalIgnoreCase))
+        {
+            return CausalReads.Galera;
+        }
+
+        if (limits.Variables.ContainsKey("group_replication_consistency"))
+        {
+            return CausalReads.GroupReplication;
+        }
+
+        throw new InvalidOperationException(
+            "CausalReads is on, but the server is neither a Galera node (wsrep_on = ON) nor a MySQL group replication member " +
+            "(group_replication_consistency): a single server reads its own writes anyway, so turn CausalReads off.");
     }
 
     private string ToStoredId(string key, TableBinding binding) => StoredId.FromKey(key, _keyStorage, binding.Shape.IdCapacity);

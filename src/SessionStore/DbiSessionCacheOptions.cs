@@ -69,4 +69,12 @@ public sealed class DbiSessionCacheOptions
     /// 18 to 20 minutes after its last request, and a busy one is written at most every 2 minutes).
     /// </summary>
     public double SlidingExtensionThreshold { get; set; } = 0.1;
+
+    /// <summary>
+    /// For clusters: every read first waits until the node it runs on has applied all writes the cluster committed before
+    /// it, so a session written through one node is read back through any other. On MariaDB Galera this sets
+    /// <c>wsrep_sync_wait = 1</c>; on MySQL group replication (InnoDB Cluster) <c>group_replication_consistency =
+    /// 'BEFORE'</c>. The cache fails at first use if the server is neither. Default: <see langword="false"/>.
+    /// </summary>
+    public bool CausalReads { get; set; }
 }

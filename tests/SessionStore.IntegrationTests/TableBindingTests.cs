@@ -133,6 +133,16 @@ public sealed class TableBindingTests(SessionTableFixture table) : IClassFixture
     }
 
     [Fact]
+    public async Task CausalReads_OnASingleServer_FailsAtFirstUseSayingWhy()
+    {
+        using var sut = table.CreateCache(o => o.CausalReads = true);
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => sut.Cache.GetAsync("k"));
+
+        Assert.Contains("neither a Galera node", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_IsOneCommand_OneRoundTrip()
     {
         using var sut = table.CreateCache();

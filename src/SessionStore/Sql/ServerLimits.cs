@@ -6,4 +6,7 @@ internal sealed class ServerLimits
     public long MaxAllowedPacket { get; set; }
 
     public string? CurrentDatabase { get; set; }
+
+    /// <summary>The cluster variables the server has (<c>wsrep_on</c>, <c>group_replication_consistency</c>), by name.</summary>
+    public IReadOnlyDictionary<string, string?> Variables { get; set; } = new Dictionary<string, string?>();
 }

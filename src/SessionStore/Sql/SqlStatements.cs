@@ -21,7 +21,7 @@ internal sealed class SqlStatements
     /// <summary>The largest DATETIME(6) value: the cap used when an extension would run past it.</summary>
     private const string MaxDateTime = "'9999-12-31 23:59:59.999999'";
 
-    public SqlStatements(TableName table, SqlDialect dialect)
+    public SqlStatements(TableName table, SqlDialect dialect, CausalReads causalReads = CausalReads.None)
     {
         ArgumentNullException.ThrowIfNull(table);
         Table = table;
@@ -46,7 +46,14 @@ internal sealed class SqlStatements
 
         // One round trip: both statements go in one COM_QUERY. The UPDATE slides a sliding entry if due; the SELECT returns
         // the entry if live, with its window so that a Refresh right after this Get can be skipped.
-        Get = $"""
+        // Causal reads on a cluster: the read waits until this node has applied every write the cluster committed before it.
+        var waitForCluster = causalReads switch
+        {
+            CausalReads.Galera => "SET SESSION wsrep_sync_wait = 1;\n",
+            CausalReads.GroupReplication => "SET SESSION group_replication_consistency = 'BEFORE';\n",
+            _ => "",
+        };
+        Get = waitForCluster + $"""
             UPDATE {t} SET {lastActive} = {NowParameter}, {expiresAt} = {extended}
               WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter} AND {sliding} IS NOT NULL AND {due};
             SELECT {data}, {sliding} FROM {t} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};
@@ -106,7 +113,7 @@ internal sealed class SqlStatements
     public string CreateTable { get; }
 
     /// <summary>
-    /// Reads the table's columns and the server's packet limit in one round trip. Parameters: @schema (null for the
+    /// Reads the table's columns, the server's packet limit and its cluster variables in one round trip. Parameters: @schema (null for the
     /// connection's database) and @table.
     /// </summary>
     public const string DescribeTable = """
@@ -116,6 +123,7 @@ internal sealed class SqlStatements
           WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @table
           ORDER BY ORDINAL_POSITION;
         SELECT CAST(@@max_allowed_packet AS SIGNED) AS MaxAllowedPacket, DATABASE() AS CurrentDatabase;
+        SHOW VARIABLES WHERE Variable_name IN ('wsrep_on', 'group_replication_consistency');
         """;
 
     /// <summary>The DDL for <paramref name="table"/>: numbered schema file 001 is this text for the default table name.</summary>
