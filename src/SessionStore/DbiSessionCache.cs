@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Dapper;
@@ -31,6 +32,9 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     private readonly TimeSpan _defaultSlidingWindow;
     private readonly bool _createTableIfMissing;
     private readonly bool _causalReads;
+    private readonly bool _throwOnUnreadableEntries;
+    private readonly (string Id, string Data, string LastActive) _columnNames;
+    private int _slidingWindowWarned;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly RecentReads _recentReads;
@@ -50,6 +54,8 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         _defaultSlidingWindow = options.DefaultSlidingExpiration;
         _createTableIfMissing = options.CreateTableIfMissing;
         _causalReads = options.CausalReads;
+        _throwOnUnreadableEntries = options.ThrowOnUnreadableEntries;
+        _columnNames = (options.IdColumn, options.DataColumn, options.LastActiveColumn);
         _timeProvider = timeProvider;
         _logger = logger;
         _recentReads = new RecentReads(options.SlidingExtensionThreshold);
@@ -168,10 +174,11 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         var newId = ToStoredId(newKey, binding);
         _recentReads.Forget(id);
         var moved = await WithConnectionAsync(
-            (Sql: binding.Statements.ChangeId, Id: id, NewId: newId, Now: Now()),
+            (Sql: binding.Statements.ChangeId, Id: id, NewId: newId, Now: Now(), Window: DefaultWindowMicroseconds),
             static async (connection, state, _, cancellationToken) =>
             {
                 using var command = new MySqlCommand(state.Sql, connection);
+                command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, state.Window);
                 command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);
                 command.Parameters.AddWithValue(SqlStatements.NewIdParameter, state.NewId);
                 command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Now);
@@ -201,19 +208,21 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         var id = ToStoredId(key, binding);
         var now = Now();
         var result = await WithConnectionAsync(
-            (Sql: binding.Statements.Get, Id: id, Now: now, Threshold: _recentReads.GetThreshold, Destination: destination),
+            (Sql: binding.Statements.Get, Id: id, Now: now, Threshold: _recentReads.GetThreshold, Window: DefaultWindowMicroseconds,
+                Encoding: binding.Shape.Layout.Encoding, Destination: destination),
             static async (connection, state, isAsync, cancellationToken) =>
             {
                 using var command = new MySqlCommand(state.Sql, connection);
                 command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);
                 command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Now);
                 command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, state.Threshold);
+                command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, state.Window);
                 var reader = isAsync
                     ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false)
                     : command.ExecuteReader();
                 try
                 {
-                    return await ReadEntryAsync(reader, state.Destination, isAsync, cancellationToken).ConfigureAwait(false);
+                    return await ReadEntryAsync(reader, state.Encoding, state.Destination, isAsync, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -229,6 +238,19 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             },
             isAsync,
             cancellationToken).ConfigureAwait(false);
+        if (result.Unreadable)
+        {
+            if (_throwOnUnreadableEntries)
+            {
+                throw new InvalidDataException(
+                    $"An entry in table '{_table}' holds data in column '{binding.Shape.Layout.DataColumn}' that is not Base64, so it cannot " +
+                    "be decoded (perhaps another application wrote it). Set ThrowOnUnreadableEntries = false to treat such entries as missing.");
+            }
+
+            LogUnreadableEntry(_table, binding.Shape.Layout.DataColumn);
+            return default;
+        }
+
         if (result.Found)
         {
             _recentReads.Record(id, now.Ticks, result.SlidingWindowMicroseconds);
@@ -237,9 +259,10 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         return result;
     }
 
-    private static async ValueTask<ReadResult> ReadEntryAsync(MySqlDataReader reader, IBufferWriter<byte>? destination, bool isAsync, CancellationToken cancellationToken)
+    private static async ValueTask<ReadResult> ReadEntryAsync(
+        MySqlDataReader reader, DataEncoding encoding, IBufferWriter<byte>? destination, bool isAsync, CancellationToken cancellationToken)
     {
-        // The first result is the UPDATE that slides the entry; the SELECT's rows follow.
+        // Results without columns (the UPDATE that slides the entry, the SET statements) come first; the SELECT's rows follow.
         while (reader.FieldCount == 0)
         {
             if (!(isAsync ? await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) : reader.NextResult()))
@@ -254,6 +277,10 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         }
 
         long? slidingWindow = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+        if (encoding == DataEncoding.Base64Text)
+        {
+            return DecodeBase64(reader.GetString(0), destination, slidingWindow);
+        }
 
         // GetStream wraps the row's bytes in the driver's buffer; they are copied once, into the destination.
         using var stream = reader.GetStream(0);
@@ -271,12 +298,30 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         return new ReadResult(true, value, slidingWindow);
     }
 
+    private static ReadResult DecodeBase64(string text, IBufferWriter<byte>? destination, long? slidingWindow)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(Base64.GetMaxDecodedFromUtf8Length(text.Length));
+        if (!Convert.TryFromBase64String(text, buffer, out var length))
+        {
+            return new ReadResult(false, null, null, Unreadable: true);
+        }
+
+        if (destination is null)
+        {
+            return new ReadResult(true, length == buffer.Length ? buffer : buffer[..length], slidingWindow);
+        }
+
+        destination.Write(buffer.AsSpan(0, length));
+        return new ReadResult(true, null, slidingWindow);
+    }
+
     private async ValueTask WriteAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, bool isAsync, CancellationToken cancellationToken)
     {
         // Caller mistakes are reported before any I/O.
         var now = _timeProvider.GetUtcNow();
         var expiration = EntryExpiration.Compute(now, options, _defaultSlidingWindow);
         var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
+        CheckExpirationFitsTheTable(expiration, binding.Shape.Layout.Expiry);
         var id = ToStoredId(key, binding);
         if (binding.Shape.WhyValueDoesNotFit(value.Length, CountEscapedBytes(value)) is { } tooLarge)
         {
@@ -299,9 +344,12 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         try
         {
             // A whole array goes in as byte[]; a slice as ReadOnlyMemory<byte>, which MySqlConnector writes without a copy.
-            object data = MemoryMarshal.TryGetArray(contiguous, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-                ? segment.Array
-                : contiguous;
+            object data = binding.Shape.Layout.Encoding == DataEncoding.Base64Text
+                ? Convert.ToBase64String(contiguous.Span)
+                : MemoryMarshal.TryGetArray(contiguous, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+                    ? segment.Array
+                    : contiguous;
+
             await WithConnectionAsync(
                 (Sql: binding.Statements.Set, Id: id, Data: data, Now: EntryExpiration.Truncate(now.UtcDateTime), Expiration: expiration),
                 static async (connection, state, isAsync, cancellationToken) =>
@@ -331,6 +379,10 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     {
         var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
         var id = ToStoredId(key, binding);
+        if (binding.Statements.Refresh is not { } refresh)
+        {
+            return; // The table keeps no expiry: there is nothing to refresh.
+        }
 
         // The session middleware refreshes at the end of every request that read but did not change the session; the Get
         // at its start has usually done all a Refresh would.
@@ -339,7 +391,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             return;
         }
 
-        await ExecuteByIdAsync(id, binding.Statements.Refresh, isAsync, cancellationToken).ConfigureAwait(false);
+        await ExecuteByIdAsync(id, refresh, isAsync, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask RemoveCoreAsync(string key, bool isAsync, CancellationToken cancellationToken)
@@ -352,13 +404,14 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
 
     private ValueTask<int> ExecuteByIdAsync(string id, string statement, bool isAsync, CancellationToken cancellationToken) =>
         WithConnectionAsync(
-            (Sql: statement, Id: id, Now: Now(), Threshold: _recentReads.RefreshThreshold),
+            (Sql: statement, Id: id, Now: Now(), Threshold: _recentReads.RefreshThreshold, Window: DefaultWindowMicroseconds),
             static async (connection, state, isAsync, cancellationToken) =>
             {
                 using var command = new MySqlCommand(state.Sql, connection);
                 command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);
                 command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Now);
                 command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, state.Threshold);
+                command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, state.Window);
                 return isAsync ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
             },
             isAsync,
@@ -432,7 +485,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             {
                 var dialect = SqlDialectDetector.FromServerVersion(connection.ServerVersion);
                 var (columns, limits) = await DescribeAsync(connection, isAsync, cancellationToken).ConfigureAwait(false);
-                var statements = new SqlStatements(_table, dialect, ChooseCausalReads(limits));
+                var causalReads = ChooseCausalReads(limits);
                 if (columns.Count == 0)
                 {
                     if (!_createTableIfMissing)
@@ -442,15 +495,15 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
                             "schema/mysql/001_create_sessions.sql, or set CreateTableIfMissing = true if the connection's user may run DDL.");
                     }
 
-                    var create = new CommandDefinition(statements.CreateTable, cancellationToken: cancellationToken);
+                    var create = new CommandDefinition(SqlStatements.CreateTableDdl(_table), cancellationToken: cancellationToken);
                     _ = isAsync ? await connection.ExecuteAsync(create).ConfigureAwait(false) : connection.Execute(create);
                     LogTableCreated(_table);
                     (columns, limits) = await DescribeAsync(connection, isAsync, cancellationToken).ConfigureAwait(false);
                 }
 
-                var minimumIdCapacity = _keyStorage == DbiSessionKeyStorage.Digest ? StoredId.DigestLength : 1;
-                var shape = TableShape.FromColumns(_table, columns, limits.MaxAllowedPacket, minimumIdCapacity);
-                LogTableBound(_table, dialect, shape.DataCapacity, shape.MaxAllowedPacket);
+                var shape = TableShape.FromColumns(_table, columns, limits.MaxAllowedPacket, _columnNames, _keyStorage);
+                var statements = new SqlStatements(_table, dialect, shape.Layout, causalReads);
+                LogTableBound(_table, shape.Layout.Expiry, shape.Reason, dialect, shape.DataCapacity, shape.MaxAllowedPacket);
                 var binding = new TableBinding(statements, shape);
                 _binding = binding;
                 return binding;
@@ -498,6 +551,29 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         throw new InvalidOperationException(
             "CausalReads is on, but the server is neither a Galera node (wsrep_on = ON) nor a MySQL group replication member " +
             "(group_replication_consistency): a single server reads its own writes anyway, so turn CausalReads off.");
+    }
+
+    private long DefaultWindowMicroseconds => _defaultSlidingWindow.Ticks / TimeSpan.TicksPerMicrosecond;
+
+    /// <summary>Refuses, before any I/O, an expiration the table's layout cannot keep.</summary>
+    private void CheckExpirationFitsTheTable(EntryExpiration expiration, ExpiryMode mode)
+    {
+        if (mode == ExpiryMode.ExpiryColumns)
+        {
+            return;
+        }
+
+        if (expiration.AbsoluteDeadline is not null)
+        {
+            throw new NotSupportedException(
+                $"The table '{_table}' has no expiry columns, so it cannot keep an absolute expiration. Upgrade it to the full schema " +
+                "(sessionstore schema upgrade, or schema/mysql/001_create_sessions.sql) or use only sliding expirations.");
+        }
+
+        if (mode == ExpiryMode.LastActive && expiration.SlidingWindow != _defaultSlidingWindow && Interlocked.Exchange(ref _slidingWindowWarned, 1) == 0)
+        {
+            LogSlidingWindowIgnored(_table, _defaultSlidingWindow);
+        }
     }
 
     private string ToStoredId(string key, TableBinding binding) => StoredId.FromKey(key, _keyStorage, binding.Shape.IdCapacity);
@@ -556,5 +632,5 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         task.GetAwaiter().GetResult();
     }
 
-    private readonly record struct ReadResult(bool Found, byte[]? Value, long? SlidingWindowMicroseconds);
+    private readonly record struct ReadResult(bool Found, byte[]? Value, long? SlidingWindowMicroseconds, bool Unreadable = false);
 }

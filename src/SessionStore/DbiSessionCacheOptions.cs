@@ -52,6 +52,29 @@ public sealed class DbiSessionCacheOptions
     /// </summary>
     public bool CreateTableIfMissing { get; set; }
 
+    /// <summary>The id column's name (Dancer2::Session::DBIC's <c>id_column</c>). Default: <c>id</c>.</summary>
+    public string IdColumn { get; set; } = "id";
+
+    /// <summary>
+    /// The data column's name (Dancer2::Session::DBIC's <c>data_column</c>). A binary column holds values as they are; a text
+    /// column (the ancestor's TEXT, or VARCHAR in a MEMORY table) holds them as Base64. Default: <c>session_data</c>.
+    /// </summary>
+    public string DataColumn { get; set; } = "session_data";
+
+    /// <summary>
+    /// The last-activity column's name. In a table without the expiry columns, entries expire
+    /// <see cref="DefaultSlidingExpiration"/> after the instant it holds. Default: <c>last_active</c>.
+    /// </summary>
+    public string LastActiveColumn { get; set; } = "last_active";
+
+    /// <summary>
+    /// Whether reading an entry whose stored data cannot be decoded (a row another application wrote, such as the Perl
+    /// ancestor's JSON in a TEXT column) throws <see cref="System.IO.InvalidDataException"/>. When <see langword="false"/>
+    /// such an entry is treated as missing and a warning is logged, so a request pipeline never fails on it.
+    /// Default: <see langword="false"/>.
+    /// </summary>
+    public bool ThrowOnUnreadableEntries { get; set; }
+
     /// <summary>How keys are stored in the id column. Default: <see cref="DbiSessionKeyStorage.Digest"/>.</summary>
     public DbiSessionKeyStorage KeyStorage { get; set; } = DbiSessionKeyStorage.Digest;
 

@@ -19,7 +19,7 @@ public sealed class SqlStatementsTests
     [Fact]
     public void Set_OnMySql_UsesTheRowAliasAndNoValuesFunction()
     {
-        var set = new SqlStatements(TableName.Parse("sessions"), SqlDialect.MySql).Set;
+        var set = new SqlStatements(TableName.Parse("sessions"), SqlDialect.MySql, TableLayout.Default).Set;
 
         Assert.Contains(") AS new", set, StringComparison.Ordinal);
         Assert.Contains("`session_data` = new.`session_data`", set, StringComparison.Ordinal);
@@ -31,7 +31,7 @@ public sealed class SqlStatementsTests
     [InlineData("MySqlBeforeRowAlias")]
     public void Set_WithoutRowAliases_UsesTheValuesFunction(string dialect)
     {
-        var set = new SqlStatements(TableName.Parse("sessions"), Enum.Parse<SqlDialect>(dialect)).Set;
+        var set = new SqlStatements(TableName.Parse("sessions"), Enum.Parse<SqlDialect>(dialect), TableLayout.Default).Set;
 
         Assert.Contains("`session_data` = VALUES(`session_data`)", set, StringComparison.Ordinal);
         Assert.DoesNotContain("AS new", set, StringComparison.Ordinal);
@@ -40,9 +40,9 @@ public sealed class SqlStatementsTests
     [Fact]
     public void Statements_QuoteTheQualifiedTableName()
     {
-        var statements = new SqlStatements(TableName.Parse("app.web_sessions"), SqlDialect.MariaDb);
+        var statements = new SqlStatements(TableName.Parse("app.web_sessions"), SqlDialect.MariaDb, TableLayout.Default);
 
-        Assert.All(new[] { statements.Get, statements.Set, statements.Refresh, statements.Remove, statements.CreateTable },
+        Assert.All(new[] { statements.Get, statements.Set, statements.Refresh!, statements.Remove, statements.ChangeId, SqlStatements.CreateTableDdl(statements.Table) },
             sql => Assert.Contains("`app`.`web_sessions`", sql, StringComparison.Ordinal));
     }
 
@@ -53,5 +53,31 @@ public sealed class SqlStatementsTests
         var statementInFile = string.Join('\n', file.Split('\n').Where(line => !line.StartsWith("--", StringComparison.Ordinal))).Trim();
 
         Assert.Equal(SqlStatements.CreateTableDdl(TableName.Parse("sessions")).ReplaceLineEndings("\n").Trim(), statementInFile);
+    }
+
+    [Fact]
+    public void LegacyLayouts_UseTheConfiguredColumns_AndPinTimestampsToUtc()
+    {
+        var layout = new TableLayout("sid", "blob_data", "touched", ExpiryMode.LastActive, DataEncoding.Base64Text, UsesTimestampColumns: true);
+
+        var statements = new SqlStatements(TableName.Parse("legacy"), SqlDialect.MariaDb, layout);
+
+        Assert.StartsWith("SET time_zone = '+00:00';", statements.Get, StringComparison.Ordinal);
+        Assert.Contains("SELECT `blob_data`", statements.Get, StringComparison.Ordinal);
+        Assert.Contains("`touched` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND)", statements.Get, StringComparison.Ordinal);
+        Assert.Contains("INSERT INTO `legacy` (`sid`, `blob_data`, `touched`)", statements.Set, StringComparison.Ordinal);
+        Assert.DoesNotContain("expires_at", statements.Get + statements.Set + statements.Refresh + statements.ChangeId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MinimalLayout_HasNoRefresh_AndWritesOnlyIdAndData()
+    {
+        var layout = new TableLayout("id", "session_data", "last_active", ExpiryMode.None, DataEncoding.Base64Text, UsesTimestampColumns: false);
+
+        var statements = new SqlStatements(TableName.Parse("sessions"), SqlDialect.MySql, layout);
+
+        Assert.Null(statements.Refresh);
+        Assert.Contains("INSERT INTO `sessions` (`id`, `session_data`) VALUES (@id, @data) AS new", statements.Set, StringComparison.Ordinal);
+        Assert.DoesNotContain("last_active", statements.Get + statements.Set + statements.ChangeId, StringComparison.Ordinal);
     }
 }

@@ -105,6 +105,26 @@ internal sealed class DbiSessionCacheOptionsValidator : IValidateOptions<DbiSess
                 $"add Database=NAME to the DSN or set {nameof(options.Table)} to 'NAME.{options.Table}'.");
         }
 
+        var columns = new[]
+        {
+            (Name: nameof(options.IdColumn), Value: options.IdColumn),
+            (Name: nameof(options.DataColumn), Value: options.DataColumn),
+            (Name: nameof(options.LastActiveColumn), Value: options.LastActiveColumn),
+        };
+        foreach (var (property, value) in columns)
+        {
+            if (!SqlIdentifier.IsValid(value))
+            {
+                failures.Add($"{property} '{value}' is not a column name this library accepts: 1 to {SqlIdentifier.MaxLength} ASCII letters, " +
+                    "digits, '_' or '$' (not all digits), with no quotes, backticks, spaces or semicolons.");
+            }
+        }
+
+        if (columns.Select(c => c.Value).Where(SqlIdentifier.IsValid).GroupBy(v => v, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
+        {
+            failures.Add($"{nameof(options.IdColumn)}, {nameof(options.DataColumn)} and {nameof(options.LastActiveColumn)} must name three different columns.");
+        }
+
         if (options.DefaultSlidingExpiration <= TimeSpan.Zero)
         {
             failures.Add($"{nameof(options.DefaultSlidingExpiration)} must be positive; it is {options.DefaultSlidingExpiration}.");

@@ -11,8 +11,20 @@ internal sealed class ColumnDescription
     /// <summary>Characters for text columns, bytes for binary ones; <see langword="null"/> for other types.</summary>
     public long? MaximumLength { get; set; }
 
+    /// <summary>Bytes for text and binary columns; <see langword="null"/> for other types.</summary>
+    public long? OctetLength { get; set; }
+
     /// <summary>The full type as declared, such as <c>datetime(6)</c>.</summary>
     public string ColumnType { get; set; } = "";
 
     public bool IsNullable { get; set; }
+
+    /// <summary>The collation of a text column, such as <c>utf8mb4_bin</c>; <see langword="null"/> for other types.</summary>
+    public string? CollationName { get; set; }
+
+    public bool IsBinaryType => DataType is "blob" or "mediumblob" or "longblob" or "tinyblob" or "varbinary" or "binary";
+
+    public bool IsTextType => DataType is "text" or "mediumtext" or "longtext" or "tinytext" or "varchar" or "char";
+
+    public bool IsTimeType => DataType is "datetime" or "timestamp";
 }

@@ -3,9 +3,9 @@ using static SessionStore.Sql.SessionColumns;
 namespace SessionStore.Sql;
 
 /// <summary>
-/// Every SQL statement the cache sends, built once per table and dialect. Identifiers are validated and quoted; every value is
-/// a parameter (the names below). Instants are computed by the caller from its <see cref="TimeProvider"/> and passed in, so
-/// the server's clock and time zone never matter.
+/// Every SQL statement the cache sends, built once per table, layout and dialect. Identifiers are validated and quoted; every
+/// value is a parameter (the names below). Instants are computed by the caller from its <see cref="TimeProvider"/> and passed
+/// in, so the server's clock and time zone never matter.
 /// </summary>
 internal sealed class SqlStatements
 {
@@ -21,31 +21,22 @@ internal sealed class SqlStatements
     /// <summary>The largest DATETIME(6) value: the cap used when an extension would run past it.</summary>
     private const string MaxDateTime = "'9999-12-31 23:59:59.999999'";
 
-    public SqlStatements(TableName table, SqlDialect dialect, CausalReads causalReads = CausalReads.None)
+    public SqlStatements(TableName table, SqlDialect dialect, TableLayout layout, CausalReads causalReads = CausalReads.None)
     {
         ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(layout);
         Table = table;
         Dialect = dialect;
+        Layout = layout;
         var t = table.Quoted;
-        var id = SqlIdentifier.Quote(Id);
-        var data = SqlIdentifier.Quote(Data);
-        var lastActive = SqlIdentifier.Quote(LastActive);
-        var expiresAt = SqlIdentifier.Quote(ExpiresAt);
-        var sliding = SqlIdentifier.Quote(SlidingWindowMicroseconds);
-        var deadline = SqlIdentifier.Quote(AbsoluteDeadline);
+        var id = SqlIdentifier.Quote(layout.IdColumn);
+        var data = SqlIdentifier.Quote(layout.DataColumn);
+        var lastActive = SqlIdentifier.Quote(layout.LastActiveColumn);
 
-        // The sliding window from now, capped by the absolute deadline (and by the end of DATETIME).
-        var extended = $"LEAST(COALESCE(DATE_ADD({NowParameter}, INTERVAL {sliding} MICROSECOND), {MaxDateTime}), COALESCE({deadline}, {MaxDateTime}))";
+        // TIMESTAMP columns are stored in UTC but read and written in the session's time zone (MySQL manual, "The DATE,
+        // DATETIME, and TIMESTAMP Types"): pin it to UTC, which is what the parameters are. DATETIME columns need nothing.
+        var session = layout.UsesTimestampColumns ? "SET time_zone = '+00:00';\n" : "";
 
-        // Lazy sliding: extend only once the remaining time has fallen below (1 - threshold) of the window, and only when
-        // the extension would move the expiry at all. Most reads therefore match no row and write nothing.
-        var due = $"""
-            {expiresAt} < LEAST(COALESCE(DATE_ADD({NowParameter}, INTERVAL CAST({sliding} * (1 - {ThresholdParameter}) AS SIGNED) MICROSECOND), {MaxDateTime}),
-                COALESCE({deadline}, {MaxDateTime}))
-            """;
-
-        // One round trip: both statements go in one COM_QUERY. The UPDATE slides a sliding entry if due; the SELECT returns
-        // the entry if live, with its window so that a Refresh right after this Get can be skipped.
         // Causal reads on a cluster: the read waits until this node has applied every write the cluster committed before it.
         var waitForCluster = causalReads switch
         {
@@ -53,72 +44,110 @@ internal sealed class SqlStatements
             CausalReads.GroupReplication => "SET SESSION group_replication_consistency = 'BEFORE';\n",
             _ => "",
         };
-        Get = waitForCluster + $"""
-            UPDATE {t} SET {lastActive} = {NowParameter}, {expiresAt} = {extended}
-              WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter} AND {sliding} IS NOT NULL AND {due};
-            SELECT {data}, {sliding} FROM {t} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};
-            """;
 
-        Refresh = $"""
-            UPDATE {t} SET {lastActive} = {NowParameter}, {expiresAt} = {extended}
-              WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter} AND {sliding} IS NOT NULL AND {due};
-            """;
+        string get, refresh;
+        List<(string Column, string Parameter)> written = [(layout.IdColumn, IdParameter), (layout.DataColumn, DataParameter)];
+        switch (layout.Expiry)
+        {
+            case ExpiryMode.ExpiryColumns:
+            {
+                var expiresAt = SqlIdentifier.Quote(ExpiresAt);
+                var sliding = SqlIdentifier.Quote(SlidingWindowMicroseconds);
+                var deadline = SqlIdentifier.Quote(AbsoluteDeadline);
 
-        var insert = $"""
-            INSERT INTO {t} ({id}, {data}, {lastActive}, {expiresAt}, {sliding}, {deadline})
-              VALUES ({IdParameter}, {DataParameter}, {NowParameter}, {ExpiresAtParameter}, {SlidingWindowParameter}, {AbsoluteDeadlineParameter})
-            """;
-        Set = dialect == SqlDialect.MySql
-            ? $"""
-                {insert} AS new
-                  ON DUPLICATE KEY UPDATE {data} = new.{data}, {lastActive} = new.{lastActive}, {expiresAt} = new.{expiresAt},
-                    {sliding} = new.{sliding}, {deadline} = new.{deadline};
-                """
-            : $"""
-                {insert}
-                  ON DUPLICATE KEY UPDATE {data} = VALUES({data}), {lastActive} = VALUES({lastActive}), {expiresAt} = VALUES({expiresAt}),
-                    {sliding} = VALUES({sliding}), {deadline} = VALUES({deadline});
-                """;
+                // The sliding window from now, capped by the absolute deadline (and by the end of DATETIME).
+                var extended = $"LEAST(COALESCE(DATE_ADD({NowParameter}, INTERVAL {sliding} MICROSECOND), {MaxDateTime}), COALESCE({deadline}, {MaxDateTime}))";
 
+                // Lazy sliding: extend only once the remaining time has fallen below (1 - threshold) of the window, and only
+                // when the extension would move the expiry at all. Most reads therefore match no row and write nothing.
+                var due = $"""
+                    {expiresAt} < LEAST(COALESCE(DATE_ADD({NowParameter}, INTERVAL CAST({sliding} * (1 - {ThresholdParameter}) AS SIGNED) MICROSECOND), {MaxDateTime}),
+                        COALESCE({deadline}, {MaxDateTime}))
+                    """;
+                refresh = $"""
+                    UPDATE {t} SET {lastActive} = {NowParameter}, {expiresAt} = {extended}
+                      WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter} AND {sliding} IS NOT NULL AND {due};
+                    """;
+
+                // One round trip: the statements go in one COM_QUERY. The UPDATE slides a sliding entry if due; the SELECT
+                // returns the entry if live, with its window so that a Refresh right after this Get can be skipped.
+                get = $"""
+                    {refresh}
+                    SELECT {data}, {sliding} FROM {t} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};
+                    """;
+                written.AddRange([
+                    (layout.LastActiveColumn, NowParameter), (ExpiresAt, ExpiresAtParameter),
+                    (SlidingWindowMicroseconds, SlidingWindowParameter), (AbsoluteDeadline, AbsoluteDeadlineParameter)]);
+                ChangeId = $"UPDATE {t} SET {id} = {NewIdParameter}, {lastActive} = {NowParameter} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};";
+                break;
+            }
+
+            case ExpiryMode.LastActive:
+            {
+                // Every entry slides by the one window the cache is configured with, from last_active.
+                var live = $"{lastActive} > DATE_SUB({NowParameter}, INTERVAL {SlidingWindowParameter} MICROSECOND)";
+                var due = $"{lastActive} < DATE_SUB({NowParameter}, INTERVAL CAST({SlidingWindowParameter} * {ThresholdParameter} AS SIGNED) MICROSECOND)";
+                refresh = $"UPDATE {t} SET {lastActive} = {NowParameter} WHERE {id} = {IdParameter} AND {live} AND {due};";
+                get = $"""
+                    {refresh}
+                    SELECT {data}, CAST({SlidingWindowParameter} AS SIGNED) FROM {t} WHERE {id} = {IdParameter} AND {live};
+                    """;
+                written.Add((layout.LastActiveColumn, NowParameter));
+                ChangeId = $"UPDATE {t} SET {id} = {NewIdParameter}, {lastActive} = {NowParameter} WHERE {id} = {IdParameter} AND {live};";
+                break;
+            }
+
+            default:
+                refresh = "";
+                get = $"SELECT {data}, NULL FROM {t} WHERE {id} = {IdParameter};";
+                ChangeId = $"UPDATE {t} SET {id} = {NewIdParameter} WHERE {id} = {IdParameter};";
+                break;
+        }
+
+        Get = session + waitForCluster + get;
+        Refresh = refresh.Length == 0 ? null : session + refresh;
+        ChangeId = session + ChangeId;
+        Set = session + Upsert(t, dialect, written);
         Remove = $"DELETE FROM {t} WHERE {id} = {IdParameter};";
-
-        // Moving a live entry to a new id is one statement, so there is no moment when neither or both ids load it.
-        ChangeId = $"UPDATE {t} SET {id} = {NewIdParameter}, {lastActive} = {NowParameter} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};";
-        CreateTable = CreateTableDdl(table);
     }
 
     public TableName Table { get; }
 
     public SqlDialect Dialect { get; }
 
+    public TableLayout Layout { get; }
+
     /// <summary>
-    /// Slides the entry if it is sliding and due, then selects its data and sliding window if it has not expired.
-    /// Parameters: id, now, threshold.
+    /// Slides the entry if it is sliding and due, then selects its data and sliding window (microseconds, or NULL) if it has
+    /// not expired. Parameters: id, now, threshold (and sliding_window_us in <see cref="ExpiryMode.LastActive"/>).
     /// </summary>
     public string Get { get; }
 
-    /// <summary>Slides a live sliding entry that is due, stamping <c>last_active</c>. Parameters: id, now, threshold.</summary>
-    public string Refresh { get; }
+    /// <summary>
+    /// Slides a live sliding entry that is due, stamping the last-activity column; <see langword="null"/> when the table has
+    /// no expiry (nothing to refresh). Parameters: as <see cref="Get"/>.
+    /// </summary>
+    public string? Refresh { get; }
 
-    /// <summary>Inserts or replaces an entry. Parameters: id, data, now, expires_at, sliding_window_us, absolute_expires_at.</summary>
+    /// <summary>
+    /// Inserts or replaces an entry. Parameters: id, data, and (by layout) now, expires_at, sliding_window_us, absolute_expires_at.
+    /// </summary>
     public string Set { get; }
 
     /// <summary>Deletes an entry; a missing one is not an error. Parameters: id.</summary>
     public string Remove { get; }
 
-    /// <summary>Moves a live entry to another id. Parameters: id, new_id, now.</summary>
+    /// <summary>Moves a live entry to another id. Parameters: id, new_id, now (and sliding_window_us in <see cref="ExpiryMode.LastActive"/>).</summary>
     public string ChangeId { get; }
 
-    /// <summary>The idempotent DDL of the table, the same as <c>schema/mysql/001_create_sessions.sql</c> for <c>sessions</c>.</summary>
-    public string CreateTable { get; }
-
     /// <summary>
-    /// Reads the table's columns, the server's packet limit and its cluster variables in one round trip. Parameters: @schema (null for the
-    /// connection's database) and @table.
+    /// Reads the table's columns, the server's packet limit and its cluster variables in one round trip. Parameters: @schema
+    /// (null for the connection's database) and @table.
     /// </summary>
     public const string DescribeTable = """
         SELECT COLUMN_NAME AS ColumnName, DATA_TYPE AS DataType, CAST(CHARACTER_MAXIMUM_LENGTH AS SIGNED) AS MaximumLength,
-               COLUMN_TYPE AS ColumnType, IS_NULLABLE = 'YES' AS IsNullable
+               CAST(CHARACTER_OCTET_LENGTH AS SIGNED) AS OctetLength, COLUMN_TYPE AS ColumnType, IS_NULLABLE = 'YES' AS IsNullable,
+               COLLATION_NAME AS CollationName
           FROM INFORMATION_SCHEMA.COLUMNS
           WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @table
           ORDER BY ORDINAL_POSITION;
@@ -142,5 +171,15 @@ internal sealed class SqlStatements
               KEY `ix_{ExpiresAt}` (`{ExpiresAt}`)
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
             """;
+    }
+
+    private static string Upsert(string table, SqlDialect dialect, List<(string Column, string Parameter)> written)
+    {
+        var columns = string.Join(", ", written.Select(w => SqlIdentifier.Quote(w.Column)));
+        var values = string.Join(", ", written.Select(w => w.Parameter));
+        var updated = written.Skip(1).Select(w => SqlIdentifier.Quote(w.Column));
+        return dialect == SqlDialect.MySql
+            ? $"INSERT INTO {table} ({columns}) VALUES ({values}) AS new\n  ON DUPLICATE KEY UPDATE {string.Join(", ", updated.Select(c => $"{c} = new.{c}"))};"
+            : $"INSERT INTO {table} ({columns}) VALUES ({values})\n  ON DUPLICATE KEY UPDATE {string.Join(", ", updated.Select(c => $"{c} = VALUES({c})"))};";
     }
 }
