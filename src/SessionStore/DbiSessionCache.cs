@@ -484,7 +484,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             try
             {
                 var dialect = SqlDialectDetector.FromServerVersion(connection.ServerVersion);
-                var (columns, limits) = await DescribeAsync(connection, isAsync, cancellationToken).ConfigureAwait(false);
+                var (columns, limits) = await TableDescription.ReadAsync(connection, _table, isAsync, cancellationToken).ConfigureAwait(false);
                 var causalReads = ChooseCausalReads(limits);
                 if (columns.Count == 0)
                 {
@@ -498,7 +498,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
                     var create = new CommandDefinition(SqlStatements.CreateTableDdl(_table), cancellationToken: cancellationToken);
                     _ = isAsync ? await connection.ExecuteAsync(create).ConfigureAwait(false) : connection.Execute(create);
                     LogTableCreated(_table);
-                    (columns, limits) = await DescribeAsync(connection, isAsync, cancellationToken).ConfigureAwait(false);
+                    (columns, limits) = await TableDescription.ReadAsync(connection, _table, isAsync, cancellationToken).ConfigureAwait(false);
                 }
 
                 var shape = TableShape.FromColumns(_table, columns, limits.MaxAllowedPacket, _columnNames, _keyStorage);
@@ -517,18 +517,6 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         {
             _bindLock.Release();
         }
-    }
-
-    private async ValueTask<(IReadOnlyList<ColumnDescription> Columns, ServerLimits Limits)> DescribeAsync(MySqlConnection connection, bool isAsync, CancellationToken cancellationToken)
-    {
-        var describe = new CommandDefinition(
-            SqlStatements.DescribeTable, new { schema = _table.Database, table = _table.Table }, cancellationToken: cancellationToken);
-        using var results = isAsync ? await connection.QueryMultipleAsync(describe).ConfigureAwait(false) : connection.QueryMultiple(describe);
-        var columns = (isAsync ? await results.ReadAsync<ColumnDescription>().ConfigureAwait(false) : results.Read<ColumnDescription>()).AsList();
-        var limits = isAsync ? await results.ReadSingleAsync<ServerLimits>().ConfigureAwait(false) : results.ReadSingle<ServerLimits>();
-        var variables = isAsync ? await results.ReadAsync<ServerVariable>().ConfigureAwait(false) : results.Read<ServerVariable>();
-        limits.Variables = variables.ToDictionary(v => v.Variable_name, v => v.Value, StringComparer.OrdinalIgnoreCase);
-        return (columns, limits);
     }
 
     private CausalReads ChooseCausalReads(ServerLimits limits)

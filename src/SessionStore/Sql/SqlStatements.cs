@@ -17,6 +17,7 @@ internal sealed class SqlStatements
     public const string AbsoluteDeadlineParameter = "@absolute_expires_at";
     public const string ThresholdParameter = "@threshold";
     public const string NewIdParameter = "@new_id";
+    public const string BatchSizeParameter = "@batch_size";
 
     /// <summary>The largest DATETIME(6) value: the cap used when an extension would run past it.</summary>
     private const string MaxDateTime = "'9999-12-31 23:59:59.999999'";
@@ -46,6 +47,7 @@ internal sealed class SqlStatements
         };
 
         string get, refresh;
+        string? expired = null;
         List<(string Column, string Parameter)> written = [(layout.IdColumn, IdParameter), (layout.DataColumn, DataParameter)];
         switch (layout.Expiry)
         {
@@ -79,6 +81,10 @@ internal sealed class SqlStatements
                     (layout.LastActiveColumn, NowParameter), (ExpiresAt, ExpiresAtParameter),
                     (SlidingWindowMicroseconds, SlidingWindowParameter), (AbsoluteDeadline, AbsoluteDeadlineParameter)]);
                 ChangeId = $"UPDATE {t} SET {id} = {NewIdParameter}, {lastActive} = {NowParameter} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};";
+
+                // Oldest first through the expires_at index, a small batch at a time, so no delete holds locks for long.
+                PurgeExpired = $"DELETE FROM {t} WHERE {expiresAt} <= {NowParameter} ORDER BY {expiresAt} LIMIT {BatchSizeParameter};";
+                expired = $"{expiresAt} <= {NowParameter}";
                 break;
             }
 
@@ -94,6 +100,8 @@ internal sealed class SqlStatements
                     """;
                 written.Add((layout.LastActiveColumn, NowParameter));
                 ChangeId = $"UPDATE {t} SET {id} = {NewIdParameter}, {lastActive} = {NowParameter} WHERE {id} = {IdParameter} AND {live};";
+                expired = $"{lastActive} <= DATE_SUB({NowParameter}, INTERVAL {SlidingWindowParameter} MICROSECOND)";
+                PurgeExpired = $"DELETE FROM {t} WHERE {expired} LIMIT {BatchSizeParameter};";
                 break;
             }
 
@@ -109,6 +117,18 @@ internal sealed class SqlStatements
         ChangeId = session + ChangeId;
         Set = session + Upsert(t, dialect, written);
         Remove = $"DELETE FROM {t} WHERE {id} = {IdParameter};";
+        if (PurgeExpired is not null)
+        {
+            PurgeExpired = session + PurgeExpired;
+        }
+
+        var activity = layout.Expiry == ExpiryMode.None ? "NULL" : lastActive;
+        Statistics = session + $"""
+            SELECT COUNT(*) AS TotalRows, CAST(COALESCE(SUM({expired ?? "FALSE"}), 0) AS SIGNED) AS ExpiredRows,
+                   CAST(COALESCE(SUM(LENGTH({data})), 0) AS SIGNED) AS DataBytes,
+                   MIN({activity}) AS OldestActivity, MAX({activity}) AS NewestActivity
+              FROM {t};
+            """;
     }
 
     public TableName Table { get; }
@@ -136,6 +156,18 @@ internal sealed class SqlStatements
 
     /// <summary>Deletes an entry; a missing one is not an error. Parameters: id.</summary>
     public string Remove { get; }
+
+    /// <summary>
+    /// Deletes up to a batch of expired entries, oldest first where the table has an expiry index; <see langword="null"/>
+    /// when the table keeps no expiry. Parameters: now, batch_size (and sliding_window_us in <see cref="ExpiryMode.LastActive"/>).
+    /// </summary>
+    public string? PurgeExpired { get; }
+
+    /// <summary>
+    /// One row: TotalRows, ExpiredRows, DataBytes, OldestActivity, NewestActivity (NULL without a last-activity column).
+    /// Parameters: now (and sliding_window_us in <see cref="ExpiryMode.LastActive"/>). Scans the table: for tools, not requests.
+    /// </summary>
+    public string Statistics { get; }
 
     /// <summary>Moves a live entry to another id. Parameters: id, new_id, now (and sliding_window_us in <see cref="ExpiryMode.LastActive"/>).</summary>
     public string ChangeId { get; }
