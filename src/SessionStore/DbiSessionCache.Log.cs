@@ -3,7 +3,7 @@ using SessionStore.Sql;
 
 namespace SessionStore;
 
-// Event ids: 1000-1099 table binding, 1100-1199 operations. No key or value is ever logged: session ids are secrets.
+// Event ids: 1000-1099 table binding, 1100-1199 operations, 1200-1299 the sweep. No key or value is ever logged: session ids are secrets.
 public sealed partial class DbiSessionCache
 {
     [LoggerMessage(EventId = 1000, EventName = "TableBound", Level = LogLevel.Information,
@@ -21,6 +21,14 @@ public sealed partial class DbiSessionCache
     [LoggerMessage(EventId = 1101, EventName = "UnreadableEntry", Level = LogLevel.Warning,
         Message = "An entry in table {Table} holds data in column {DataColumn} that cannot be decoded; it is treated as missing")]
     private partial void LogUnreadableEntry(TableName table, string dataColumn);
+
+    [LoggerMessage(EventId = 1200, EventName = "SweepCompleted", Level = LogLevel.Information,
+        Message = "DbiSessionCache swept {Deleted} expired entries from {Table} in {Duration}")]
+    private partial void LogSweepCompleted(TableName table, long deleted, TimeSpan duration);
+
+    [LoggerMessage(EventId = 1201, EventName = "SweepSkipped", Level = LogLevel.Debug,
+        Message = "DbiSessionCache skipped the sweep of {Table}: another server holds the sweep lock")]
+    private partial void LogSweepSkipped(TableName table);
 
     [LoggerMessage(EventId = 1100, EventName = "TransientRetry", Level = LogLevel.Warning,
         Message = "DbiSessionCache retries after transient MySQL error {ErrorCode} (attempt {Attempt})")]

@@ -34,6 +34,8 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     private readonly bool _causalReads;
     private readonly bool _throwOnUnreadableEntries;
     private readonly (string Id, string Data, string LastActive) _columnNames;
+    private readonly int _sweepBatchSize;
+    private readonly TimeSpan _sweepBatchPause;
     private int _slidingWindowWarned;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -56,6 +58,8 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         _causalReads = options.CausalReads;
         _throwOnUnreadableEntries = options.ThrowOnUnreadableEntries;
         _columnNames = (options.IdColumn, options.DataColumn, options.LastActiveColumn);
+        _sweepBatchSize = options.SweepBatchSize;
+        _sweepBatchPause = options.SweepBatchPause;
         _timeProvider = timeProvider;
         _logger = logger;
         _recentReads = new RecentReads(options.SlidingExtensionThreshold);

@@ -75,6 +75,24 @@ public sealed class DbiSessionCacheOptions
     /// </summary>
     public bool ThrowOnUnreadableEntries { get; set; }
 
+    /// <summary>
+    /// Whether a background service deletes expired entries, off the request path. Turn it off when the database purges
+    /// them itself (schema/mysql/003_purge_expired_event.sql) or a job runs <c>sessionstore purge</c>. Default: <see langword="true"/>.
+    /// </summary>
+    public bool SweepExpiredEntries { get; set; } = true;
+
+    /// <summary>
+    /// How often the sweep runs; each server of a farm tries, and a MySQL named lock lets only one sweep at a time.
+    /// Default: 5 minutes.
+    /// </summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many expired rows one DELETE removes; small batches keep locks short. Default: 1000.</summary>
+    public int SweepBatchSize { get; set; } = 1000;
+
+    /// <summary>The pause between two batches of a sweep, leaving room for the application's own statements. Default: 50 ms.</summary>
+    public TimeSpan SweepBatchPause { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How keys are stored in the id column. Default: <see cref="DbiSessionKeyStorage.Digest"/>.</summary>
     public DbiSessionKeyStorage KeyStorage { get; set; } = DbiSessionKeyStorage.Digest;
 

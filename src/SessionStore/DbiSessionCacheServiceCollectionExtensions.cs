@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,12 @@ public static class DbiSessionCacheServiceCollectionExtensions
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetService<ILogger<DbiSessionCache>>() ?? NullLogger<DbiSessionCache>.Instance);
         });
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExpiredEntrySweeper>(static provider => new ExpiredEntrySweeper(
+            provider.GetRequiredService<DbiSessionCache>(),
+            provider.GetRequiredService<IOptions<DbiSessionCacheOptions>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<ILogger<ExpiredEntrySweeper>>() ?? NullLogger<ExpiredEntrySweeper>.Instance)));
 
         // Add, not TryAdd: the last IDistributedCache registered wins, so this replaces AddDistributedMemoryCache.
         services.Add(ServiceDescriptor.Singleton<IDistributedCache>(static provider => provider.GetRequiredService<DbiSessionCache>()));

@@ -135,6 +135,24 @@ internal sealed class DbiSessionCacheOptionsValidator : IValidateOptions<DbiSess
             failures.Add($"{nameof(options.SlidingExtensionThreshold)} must be from 0 to 0.5; it is {options.SlidingExtensionThreshold}.");
         }
 
+        if (options.SweepExpiredEntries)
+        {
+            if (options.SweepInterval < TimeSpan.FromSeconds(1))
+            {
+                failures.Add($"{nameof(options.SweepInterval)} must be at least one second; it is {options.SweepInterval}.");
+            }
+
+            if (options.SweepBatchSize is < 1 or > 100_000)
+            {
+                failures.Add($"{nameof(options.SweepBatchSize)} must be from 1 to 100000; it is {options.SweepBatchSize}.");
+            }
+
+            if (options.SweepBatchPause < TimeSpan.Zero)
+            {
+                failures.Add($"{nameof(options.SweepBatchPause)} must not be negative; it is {options.SweepBatchPause}.");
+            }
+        }
+
         if (!Enum.IsDefined(options.KeyStorage))
         {
             failures.Add($"{nameof(options.KeyStorage)} is {(int)options.KeyStorage}, which is neither Digest nor Verbatim.");

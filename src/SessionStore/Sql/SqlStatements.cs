@@ -18,6 +18,13 @@ internal sealed class SqlStatements
     public const string ThresholdParameter = "@threshold";
     public const string NewIdParameter = "@new_id";
     public const string BatchSizeParameter = "@batch_size";
+    public const string LockNameParameter = "@lock_name";
+
+    /// <summary>Takes the farm-wide sweep lock without waiting: 1 if taken, 0 if another session holds it.</summary>
+    public const string TryTakeSweepLock = "SELECT GET_LOCK(@lock_name, 0);";
+
+    /// <summary>Releases the sweep lock; it is also released when the connection closes.</summary>
+    public const string ReleaseSweepLock = "DO RELEASE_LOCK(@lock_name);";
 
     /// <summary>The largest DATETIME(6) value: the cap used when an extension would run past it.</summary>
     private const string MaxDateTime = "'9999-12-31 23:59:59.999999'";
