@@ -3,6 +3,8 @@ using System.Buffers.Text;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Dapper;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
@@ -26,6 +28,9 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
 {
     private const int MaxTransientAttempts = 3;
 
+    /// <summary>The Data Protection purpose of stored values (with the table name as a sub-purpose); never change it.</summary>
+    internal const string ProtectorPurpose = "SessionStore.DbiSessionCache.Values.v1";
+
     private readonly ConnectionSource _connections;
     private readonly TableName _table;
     private readonly DbiSessionKeyStorage _keyStorage;
@@ -36,6 +41,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     private readonly (string Id, string Data, string LastActive) _columnNames;
     private readonly int _sweepBatchSize;
     private readonly TimeSpan _sweepBatchPause;
+    private readonly IDataProtector? _protector;
     private int _slidingWindowWarned;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -44,7 +50,12 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     private TableBinding? _binding;
     private volatile bool _disposed;
 
-    internal DbiSessionCache(DbiSessionCacheOptions options, ConnectionSource connections, TimeProvider timeProvider, ILogger<DbiSessionCache> logger)
+    internal DbiSessionCache(
+        DbiSessionCacheOptions options,
+        ConnectionSource connections,
+        TimeProvider timeProvider,
+        ILogger<DbiSessionCache> logger,
+        IDataProtectionProvider? dataProtection = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(connections);
@@ -60,6 +71,13 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         _columnNames = (options.IdColumn, options.DataColumn, options.LastActiveColumn);
         _sweepBatchSize = options.SweepBatchSize;
         _sweepBatchPause = options.SweepBatchPause;
+        if (options.ProtectValues)
+        {
+            _protector = (dataProtection ?? throw new InvalidOperationException(
+                    "ProtectValues is on, but no IDataProtectionProvider is registered: call services.AddDataProtection() " +
+                    "(with a key ring shared by every server, such as PersistKeysToDbi)."))
+                .CreateProtector(ProtectorPurpose, _table.ToString());
+        }
         _timeProvider = timeProvider;
         _logger = logger;
         _recentReads = new RecentReads(options.SlidingExtensionThreshold);
@@ -213,7 +231,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         var now = Now();
         var result = await WithConnectionAsync(
             (Sql: binding.Statements.Get, Id: id, Now: now, Threshold: _recentReads.GetThreshold, Window: DefaultWindowMicroseconds,
-                Encoding: binding.Shape.Layout.Encoding, Destination: destination),
+                Encoding: binding.Shape.Layout.Encoding, Destination: _protector is null ? destination : null),
             static async (connection, state, isAsync, cancellationToken) =>
             {
                 using var command = new MySqlCommand(state.Sql, connection);
@@ -242,13 +260,21 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             },
             isAsync,
             cancellationToken).ConfigureAwait(false);
+        if (_protector is not null && result.Found)
+        {
+            result = Unprotect(result, destination);
+        }
+
         if (result.Unreadable)
         {
             if (_throwOnUnreadableEntries)
             {
                 throw new InvalidDataException(
-                    $"An entry in table '{_table}' holds data in column '{binding.Shape.Layout.DataColumn}' that is not Base64, so it cannot " +
-                    "be decoded (perhaps another application wrote it). Set ThrowOnUnreadableEntries = false to treat such entries as missing.");
+                    $"An entry in table '{_table}' holds data in column '{binding.Shape.Layout.DataColumn}' that cannot be decoded: " +
+                    (_protector is null
+                        ? "it is not Base64 (perhaps another application wrote it)."
+                        : "it is not Base64, or was not protected with this application's Data Protection key ring.") +
+                    " Set ThrowOnUnreadableEntries = false to treat such entries as missing.");
             }
 
             LogUnreadableEntry(_table, binding.Shape.Layout.DataColumn);
@@ -302,6 +328,28 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         return new ReadResult(true, value, slidingWindow);
     }
 
+    private ReadResult Unprotect(ReadResult result, IBufferWriter<byte>? destination)
+    {
+        byte[] plain;
+        try
+        {
+            plain = _protector!.Unprotect(result.Value!);
+        }
+        catch (CryptographicException)
+        {
+            // Written without protection, or with another key ring: as unreadable as any other foreign data.
+            return new ReadResult(false, null, null, Unreadable: true);
+        }
+
+        if (destination is null)
+        {
+            return result with { Value = plain };
+        }
+
+        destination.Write(plain);
+        return result with { Value = null };
+    }
+
     private static ReadResult DecodeBase64(string text, IBufferWriter<byte>? destination, long? slidingWindow)
     {
         var buffer = GC.AllocateUninitializedArray<byte>(Base64.GetMaxDecodedFromUtf8Length(text.Length));
@@ -327,6 +375,11 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
         CheckExpirationFitsTheTable(expiration, binding.Shape.Layout.Expiry);
         var id = ToStoredId(key, binding);
+        if (_protector is not null)
+        {
+            value = new ReadOnlySequence<byte>(_protector.Protect(value.ToArray()));
+        }
+
         if (binding.Shape.WhyValueDoesNotFit(value.Length, CountEscapedBytes(value)) is { } tooLarge)
         {
             throw new ArgumentException(tooLarge, nameof(value));

@@ -93,6 +93,14 @@ public sealed class DbiSessionCacheOptions
     /// <summary>The pause between two batches of a sweep, leaving room for the application's own statements. Default: 50 ms.</summary>
     public TimeSpan SweepBatchPause { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Whether stored values are encrypted and authenticated with ASP.NET Core Data Protection (call
+    /// <c>services.AddDataProtection()</c>, with a key ring every server shares), for teams whose database backups leave their
+    /// control. A value written by another key ring, or without protection, is then unreadable (see
+    /// <see cref="ThrowOnUnreadableEntries"/>). Values grow by about 80 bytes. Default: <see langword="false"/>.
+    /// </summary>
+    public bool ProtectValues { get; set; }
+
     /// <summary>How keys are stored in the id column. Default: <see cref="DbiSessionKeyStorage.Digest"/>.</summary>
     public DbiSessionKeyStorage KeyStorage { get; set; } = DbiSessionKeyStorage.Digest;
 

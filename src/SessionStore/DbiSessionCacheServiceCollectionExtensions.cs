@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,7 +52,8 @@ public static class DbiSessionCacheServiceCollectionExtensions
                 options,
                 ConnectionSource.Create(options, provider),
                 provider.GetRequiredService<TimeProvider>(),
-                provider.GetService<ILogger<DbiSessionCache>>() ?? NullLogger<DbiSessionCache>.Instance);
+                provider.GetService<ILogger<DbiSessionCache>>() ?? NullLogger<DbiSessionCache>.Instance,
+                options.ProtectValues ? provider.GetService<IDataProtectionProvider>() : null);
         });
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExpiredEntrySweeper>(static provider => new ExpiredEntrySweeper(

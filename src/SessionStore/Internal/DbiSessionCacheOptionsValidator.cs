@@ -153,6 +153,12 @@ internal sealed class DbiSessionCacheOptionsValidator : IValidateOptions<DbiSess
             }
         }
 
+        if (options.ProtectValues && _isService is not null && !_isService.IsService(typeof(Microsoft.AspNetCore.DataProtection.IDataProtectionProvider)))
+        {
+            failures.Add($"{nameof(options.ProtectValues)} is on, but no IDataProtectionProvider is registered: call services.AddDataProtection() " +
+                "with a key ring every server shares (such as PersistKeysToDbi).");
+        }
+
         if (!Enum.IsDefined(options.KeyStorage))
         {
             failures.Add($"{nameof(options.KeyStorage)} is {(int)options.KeyStorage}, which is neither Digest nor Verbatim.");
