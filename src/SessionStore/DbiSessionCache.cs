@@ -229,9 +229,15 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
         var id = ToStoredId(key, binding);
         var now = Now();
+
+        // Most reads are a plain primary-key SELECT: a DML statement in the same batch costs the server a transaction even
+        // when it matches nothing (measured here: Get at 2.6x the plain SELECT's p50 with UPDATE+SELECT in every batch).
+        // When this process knows the entry is due for an extension, the UPDATE goes in the same round trip.
+        var extendFirst = _recentReads.IsExtensionDue(id, now.Ticks);
+        var statements = binding.Statements;
         var result = await WithConnectionAsync(
-            (Sql: binding.Statements.Get, Id: id, Now: now, Threshold: _recentReads.GetThreshold, Window: DefaultWindowMicroseconds,
-                Encoding: binding.Shape.Layout.Encoding, Destination: _protector is null ? destination : null),
+            (Sql: extendFirst ? statements.ExtendAndSelect : statements.Select, Id: id, Now: now, Threshold: _recentReads.GetThreshold,
+                Window: DefaultWindowMicroseconds, Encoding: binding.Shape.Layout.Encoding, Destination: _protector is null ? destination : null),
             static async (connection, state, isAsync, cancellationToken) =>
             {
                 using var command = new MySqlCommand(state.Sql, connection);
@@ -260,7 +266,24 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             },
             isAsync,
             cancellationToken).ConfigureAwait(false);
-        if (_protector is not null && result.Found)
+        if (!result.Found && !result.Unreadable)
+        {
+            return result;
+        }
+
+        var dueAt = ExtensionDueAt(result, binding.Shape.Layout.Expiry, _recentReads.GetThreshold);
+        if (dueAt <= now.Ticks && statements.Refresh is { } extend)
+        {
+            // Due, though this process did not know it (first read here, or another server changed the entry): one more
+            // round trip, at most once per threshold of the window for an entry in use.
+            if (await ExecuteByIdAsync(id, extend, _recentReads.GetThreshold, isAsync, cancellationToken).ConfigureAwait(false) == 1)
+            {
+                result = result with { ExpiryInstant = ExtendedExpiryInstant(result, binding.Shape.Layout.Expiry, now) };
+                dueAt = ExtensionDueAt(result, binding.Shape.Layout.Expiry, _recentReads.GetThreshold);
+            }
+        }
+
+        if (_protector is not null)
         {
             result = Unprotect(result, destination);
         }
@@ -281,12 +304,48 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             return default;
         }
 
-        if (result.Found)
+        _recentReads.Record(id, now.Ticks, result.SlidingWindowMicroseconds, dueAt);
+        return result;
+    }
+
+    /// <summary>
+    /// When a Get would next extend this entry: the same condition the extension UPDATE checks, solved for "now". Never for
+    /// an entry that does not slide, or whose expiry already sits at its absolute deadline.
+    /// </summary>
+    private static long ExtensionDueAt(ReadResult entry, ExpiryMode mode, double threshold)
+    {
+        if (entry.SlidingWindowMicroseconds is not { } windowUs || entry.ExpiryInstant is not { } instant)
         {
-            _recentReads.Record(id, now.Ticks, result.SlidingWindowMicroseconds);
+            return long.MaxValue;
         }
 
-        return result;
+        var window = windowUs * TimeSpan.TicksPerMicrosecond;
+        if (mode == ExpiryMode.LastActive)
+        {
+            // UPDATE when last_active < now - window x threshold.
+            return instant.Ticks + (long)(window * threshold) + 1;
+        }
+
+        // UPDATE when expires_at < LEAST(now + window x (1 - threshold), deadline).
+        if (entry.AbsoluteDeadline is { } deadline && instant >= deadline)
+        {
+            return long.MaxValue;
+        }
+
+        return instant.Ticks - (long)(window * (1 - threshold)) + 1;
+    }
+
+    private static DateTime ExtendedExpiryInstant(ReadResult entry, ExpiryMode mode, DateTime now)
+    {
+        if (mode == ExpiryMode.LastActive)
+        {
+            return now;
+        }
+
+        var extended = DateTime.MaxValue - now <= TimeSpan.FromTicks(entry.SlidingWindowMicroseconds!.Value * TimeSpan.TicksPerMicrosecond)
+            ? DateTime.MaxValue
+            : now.AddTicks(entry.SlidingWindowMicroseconds!.Value * TimeSpan.TicksPerMicrosecond);
+        return entry.AbsoluteDeadline is { } deadline && deadline < extended ? deadline : extended;
     }
 
     private static async ValueTask<ReadResult> ReadEntryAsync(
@@ -307,25 +366,34 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         }
 
         long? slidingWindow = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+        DateTime? expiryInstant = reader.IsDBNull(2) ? null : reader.GetDateTime(2);
+        DateTime? deadline = reader.IsDBNull(3) ? null : reader.GetDateTime(3);
+        ReadResult entry;
         if (encoding == DataEncoding.Base64Text)
         {
-            return DecodeBase64(reader.GetString(0), destination, slidingWindow);
+            entry = DecodeBase64(reader.GetString(0), destination);
         }
-
-        // GetStream wraps the row's bytes in the driver's buffer; they are copied once, into the destination.
-        using var stream = reader.GetStream(0);
-        var length = checked((int)stream.Length);
-        if (destination is not null)
+        else
         {
-            var span = destination.GetSpan(length)[..length];
-            stream.ReadExactly(span);
-            destination.Advance(length);
-            return new ReadResult(true, null, slidingWindow);
+            // GetStream wraps the row's bytes in the driver's buffer; they are copied once, into the destination.
+            using var stream = reader.GetStream(0);
+            var length = checked((int)stream.Length);
+            if (destination is not null)
+            {
+                var span = destination.GetSpan(length)[..length];
+                stream.ReadExactly(span);
+                destination.Advance(length);
+                entry = new ReadResult(true, null);
+            }
+            else
+            {
+                var value = GC.AllocateUninitializedArray<byte>(length);
+                stream.ReadExactly(value);
+                entry = new ReadResult(true, value);
+            }
         }
 
-        var value = GC.AllocateUninitializedArray<byte>(length);
-        stream.ReadExactly(value);
-        return new ReadResult(true, value, slidingWindow);
+        return entry with { SlidingWindowMicroseconds = slidingWindow, ExpiryInstant = expiryInstant, AbsoluteDeadline = deadline };
     }
 
     private ReadResult Unprotect(ReadResult result, IBufferWriter<byte>? destination)
@@ -338,7 +406,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         catch (CryptographicException)
         {
             // Written without protection, or with another key ring: as unreadable as any other foreign data.
-            return new ReadResult(false, null, null, Unreadable: true);
+            return result with { Found = false, Value = null, Unreadable = true };
         }
 
         if (destination is null)
@@ -350,21 +418,21 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         return result with { Value = null };
     }
 
-    private static ReadResult DecodeBase64(string text, IBufferWriter<byte>? destination, long? slidingWindow)
+    private static ReadResult DecodeBase64(string text, IBufferWriter<byte>? destination)
     {
         var buffer = GC.AllocateUninitializedArray<byte>(Base64.GetMaxDecodedFromUtf8Length(text.Length));
         if (!Convert.TryFromBase64String(text, buffer, out var length))
         {
-            return new ReadResult(false, null, null, Unreadable: true);
+            return new ReadResult(false, null) { Unreadable = true };
         }
 
         if (destination is null)
         {
-            return new ReadResult(true, length == buffer.Length ? buffer : buffer[..length], slidingWindow);
+            return new ReadResult(true, length == buffer.Length ? buffer : buffer[..length]);
         }
 
         destination.Write(buffer.AsSpan(0, length));
-        return new ReadResult(true, null, slidingWindow);
+        return new ReadResult(true, null);
     }
 
     private async ValueTask WriteAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, bool isAsync, CancellationToken cancellationToken)
@@ -448,7 +516,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             return;
         }
 
-        await ExecuteByIdAsync(id, refresh, isAsync, cancellationToken).ConfigureAwait(false);
+        await ExecuteByIdAsync(id, refresh, _recentReads.RefreshThreshold, isAsync, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask RemoveCoreAsync(string key, bool isAsync, CancellationToken cancellationToken)
@@ -456,12 +524,12 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
         var id = ToStoredId(key, binding);
         _recentReads.Forget(id);
-        await ExecuteByIdAsync(id, binding.Statements.Remove, isAsync, cancellationToken).ConfigureAwait(false);
+        await ExecuteByIdAsync(id, binding.Statements.Remove, 0, isAsync, cancellationToken).ConfigureAwait(false);
     }
 
-    private ValueTask<int> ExecuteByIdAsync(string id, string statement, bool isAsync, CancellationToken cancellationToken) =>
+    private ValueTask<int> ExecuteByIdAsync(string id, string statement, double threshold, bool isAsync, CancellationToken cancellationToken) =>
         WithConnectionAsync(
-            (Sql: statement, Id: id, Now: Now(), Threshold: _recentReads.RefreshThreshold, Window: DefaultWindowMicroseconds),
+            (Sql: statement, Id: id, Now: Now(), Threshold: threshold, Window: DefaultWindowMicroseconds),
             static async (connection, state, isAsync, cancellationToken) =>
             {
                 using var command = new MySqlCommand(state.Sql, connection);
@@ -677,5 +745,16 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         task.GetAwaiter().GetResult();
     }
 
-    private readonly record struct ReadResult(bool Found, byte[]? Value, long? SlidingWindowMicroseconds, bool Unreadable = false);
+    /// <summary>What a read returned: the value, and the row's expiry facts (for the extension decision and the memo).</summary>
+    private readonly record struct ReadResult(bool Found, byte[]? Value)
+    {
+        public long? SlidingWindowMicroseconds { get; init; }
+
+        /// <summary><c>expires_at</c>, or <c>last_active</c> in <see cref="ExpiryMode.LastActive"/>, as UTC.</summary>
+        public DateTime? ExpiryInstant { get; init; }
+
+        public DateTime? AbsoluteDeadline { get; init; }
+
+        public bool Unreadable { get; init; }
+    }
 }

@@ -145,6 +145,38 @@ public sealed class LazySlidingTests(SessionTableFixture table) : IClassFixture<
     }
 
     [Fact]
+    public async Task Get_NotDue_IsOnePlainSelect_AndDueAsFarAsThisProcessKnows_ExtendsInTheSameRoundTrip()
+    {
+        using var sut = table.CreateCache();
+        var key = Guid.NewGuid().ToString();
+        await sut.Cache.SetAsync(key, [1], s_sliding);
+
+        sut.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await CountCommandsAsync(() => sut.Cache.GetAsync(key)));
+        sut.Clock.Advance(TimeSpan.FromMinutes(2.5));
+        Assert.Equal(1, await CountCommandsAsync(() => sut.Cache.GetAsync(key)));
+
+        Assert.Equal(sut.Clock.GetUtcNow().UtcDateTime + s_window, await ExpiresAtAsync(key));
+    }
+
+    [Fact]
+    public async Task Get_DueButUnknownToThisProcess_ExtendsWithASecondStatement()
+    {
+        using var writer = table.CreateCache();
+        using var reader = table.CreateCache();
+        var key = Guid.NewGuid().ToString();
+        await writer.Cache.SetAsync(key, [1], s_sliding);
+        await reader.Cache.GetAsync("bind-" + key); // the first operation also reads the table's shape
+        reader.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(2, await CountCommandsAsync(() => reader.Cache.GetAsync(key)));
+
+        Assert.Equal(reader.Clock.GetUtcNow().UtcDateTime + s_window, await ExpiresAtAsync(key));
+        reader.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await CountCommandsAsync(() => reader.Cache.GetAsync(key)));
+    }
+
+    [Fact]
     public async Task RefreshAfterRemove_IsNotSkipped()
     {
         using var sut = table.CreateCache();

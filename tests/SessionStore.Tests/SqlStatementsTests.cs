@@ -42,7 +42,7 @@ public sealed class SqlStatementsTests
     {
         var statements = new SqlStatements(TableName.Parse("app.web_sessions"), SqlDialect.MariaDb, TableLayout.Default);
 
-        Assert.All(new[] { statements.Get, statements.Set, statements.Refresh!, statements.Remove, statements.ChangeId, SqlStatements.CreateTableDdl(statements.Table) },
+        Assert.All(new[] { statements.ExtendAndSelect, statements.Set, statements.Refresh!, statements.Remove, statements.ChangeId, SqlStatements.CreateTableDdl(statements.Table) },
             sql => Assert.Contains("`app`.`web_sessions`", sql, StringComparison.Ordinal));
     }
 
@@ -62,11 +62,11 @@ public sealed class SqlStatementsTests
 
         var statements = new SqlStatements(TableName.Parse("legacy"), SqlDialect.MariaDb, layout);
 
-        Assert.StartsWith("SET time_zone = '+00:00';", statements.Get, StringComparison.Ordinal);
-        Assert.Contains("SELECT `blob_data`", statements.Get, StringComparison.Ordinal);
-        Assert.Contains("`touched` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND)", statements.Get, StringComparison.Ordinal);
+        Assert.StartsWith("SET time_zone = '+00:00';", statements.ExtendAndSelect, StringComparison.Ordinal);
+        Assert.Contains("SELECT `blob_data`", statements.ExtendAndSelect, StringComparison.Ordinal);
+        Assert.Contains("`touched` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND)", statements.ExtendAndSelect, StringComparison.Ordinal);
         Assert.Contains("INSERT INTO `legacy` (`sid`, `blob_data`, `touched`)", statements.Set, StringComparison.Ordinal);
-        Assert.DoesNotContain("expires_at", statements.Get + statements.Set + statements.Refresh + statements.ChangeId, StringComparison.Ordinal);
+        Assert.DoesNotContain("expires_at", statements.ExtendAndSelect + statements.Set + statements.Refresh + statements.ChangeId, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,6 +78,6 @@ public sealed class SqlStatementsTests
 
         Assert.Null(statements.Refresh);
         Assert.Contains("INSERT INTO `sessions` (`id`, `session_data`) VALUES (@id, @data) AS new", statements.Set, StringComparison.Ordinal);
-        Assert.DoesNotContain("last_active", statements.Get + statements.Set + statements.ChangeId, StringComparison.Ordinal);
+        Assert.DoesNotContain("last_active", statements.ExtendAndSelect + statements.Set + statements.ChangeId, StringComparison.Ordinal);
     }
 }

@@ -1,8 +1,9 @@
 namespace SessionStore.Expiry;
 
 /// <summary>
-/// Remembers, per stored id, when this process last read a live entry and its sliding window, so that the
-/// <c>Refresh</c> the session middleware sends right after its <c>Get</c> can be answered without a round trip.
+/// Remembers, per stored id, when this process last read a live entry, its sliding window and when it is next due for an
+/// extension, so that the <c>Refresh</c> the session middleware sends right after its <c>Get</c> can be answered without a
+/// round trip, and so that a Get that is due sends its extension in the same round trip as the read.
 /// </summary>
 /// <remarks>
 /// A Get extends an entry once <c>0.9 × threshold</c> of its window has passed (see <see cref="GetThreshold"/>); a
@@ -29,8 +30,23 @@ internal sealed class RecentReads
     /// <summary>The threshold a Refresh applies.</summary>
     public double RefreshThreshold => _threshold;
 
-    public void Record(string id, long timestamp, long? slidingWindowMicroseconds) =>
-        Volatile.Write(ref _slots[SlotOf(id)], new RecentRead(id, timestamp, slidingWindowMicroseconds));
+    /// <summary>
+    /// Remembers a read of a live entry at <paramref name="timestamp"/>; <paramref name="extensionDueAt"/> is when a Get
+    /// would next extend it (<see cref="long.MaxValue"/> for never), as computed from the row the read returned.
+    /// </summary>
+    public void Record(string id, long timestamp, long? slidingWindowMicroseconds, long extensionDueAt = long.MaxValue) =>
+        Volatile.Write(ref _slots[SlotOf(id)], new RecentRead(id, timestamp, slidingWindowMicroseconds, extensionDueAt));
+
+    /// <summary>
+    /// Whether, by what this process last read, a Get of <paramref name="id"/> at <paramref name="timestamp"/> is due to
+    /// extend the entry, so that the extension should go in the same round trip as the read. Unknown ids are not due: the
+    /// read returns what is needed to decide.
+    /// </summary>
+    public bool IsExtensionDue(string id, long timestamp)
+    {
+        var read = Volatile.Read(ref _slots[SlotOf(id)]);
+        return read is not null && string.Equals(read.Id, id, StringComparison.Ordinal) && timestamp >= read.ExtensionDueAt;
+    }
 
     /// <summary>Whether a Refresh of <paramref name="id"/> at <paramref name="timestamp"/> would change nothing.</summary>
     public bool CoversRefresh(string id, long timestamp)
@@ -62,5 +78,5 @@ internal sealed class RecentReads
 
     private static int SlotOf(string id) => (int)((uint)StringComparer.Ordinal.GetHashCode(id) % Slots);
 
-    private sealed record RecentRead(string Id, long Timestamp, long? SlidingWindowMicroseconds);
+    private sealed record RecentRead(string Id, long Timestamp, long? SlidingWindowMicroseconds, long ExtensionDueAt);
 }

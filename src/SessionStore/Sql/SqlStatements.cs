@@ -53,7 +53,7 @@ internal sealed class SqlStatements
             _ => "",
         };
 
-        string get, refresh;
+        string select, refresh;
         string? expired = null;
         List<(string Column, string Parameter)> written = [(layout.IdColumn, IdParameter), (layout.DataColumn, DataParameter)];
         switch (layout.Expiry)
@@ -78,12 +78,7 @@ internal sealed class SqlStatements
                       WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter} AND {sliding} IS NOT NULL AND {due};
                     """;
 
-                // One round trip: the statements go in one COM_QUERY. The UPDATE slides a sliding entry if due; the SELECT
-                // returns the entry if live, with its window so that a Refresh right after this Get can be skipped.
-                get = $"""
-                    {refresh}
-                    SELECT {data}, {sliding} FROM {t} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};
-                    """;
+                select = $"SELECT {data}, {sliding}, {expiresAt}, {deadline} FROM {t} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};";
                 written.AddRange([
                     (layout.LastActiveColumn, NowParameter), (ExpiresAt, ExpiresAtParameter),
                     (SlidingWindowMicroseconds, SlidingWindowParameter), (AbsoluteDeadline, AbsoluteDeadlineParameter)]);
@@ -101,10 +96,7 @@ internal sealed class SqlStatements
                 var live = $"{lastActive} > DATE_SUB({NowParameter}, INTERVAL {SlidingWindowParameter} MICROSECOND)";
                 var due = $"{lastActive} < DATE_SUB({NowParameter}, INTERVAL CAST({SlidingWindowParameter} * {ThresholdParameter} AS SIGNED) MICROSECOND)";
                 refresh = $"UPDATE {t} SET {lastActive} = {NowParameter} WHERE {id} = {IdParameter} AND {live} AND {due};";
-                get = $"""
-                    {refresh}
-                    SELECT {data}, CAST({SlidingWindowParameter} AS SIGNED) FROM {t} WHERE {id} = {IdParameter} AND {live};
-                    """;
+                select = $"SELECT {data}, CAST({SlidingWindowParameter} AS SIGNED), {lastActive}, NULL FROM {t} WHERE {id} = {IdParameter} AND {live};";
                 written.Add((layout.LastActiveColumn, NowParameter));
                 ChangeId = $"UPDATE {t} SET {id} = {NewIdParameter}, {lastActive} = {NowParameter} WHERE {id} = {IdParameter} AND {live};";
                 expired = $"{lastActive} <= DATE_SUB({NowParameter}, INTERVAL {SlidingWindowParameter} MICROSECOND)";
@@ -114,12 +106,15 @@ internal sealed class SqlStatements
 
             default:
                 refresh = "";
-                get = $"SELECT {data}, NULL FROM {t} WHERE {id} = {IdParameter};";
+                select = $"SELECT {data}, NULL, NULL, NULL FROM {t} WHERE {id} = {IdParameter};";
                 ChangeId = $"UPDATE {t} SET {id} = {NewIdParameter} WHERE {id} = {IdParameter};";
                 break;
         }
 
-        Get = session + waitForCluster + get;
+        Select = session + waitForCluster + select;
+
+        // One round trip: the statements go in one COM_QUERY. The UPDATE slides the entry if due; the SELECT then returns it.
+        ExtendAndSelect = session + waitForCluster + (refresh.Length == 0 ? select : refresh + "\n" + select);
         Refresh = refresh.Length == 0 ? null : session + refresh;
         ChangeId = session + ChangeId;
         Set = session + Upsert(t, dialect, written);
@@ -145,14 +140,22 @@ internal sealed class SqlStatements
     public TableLayout Layout { get; }
 
     /// <summary>
-    /// Slides the entry if it is sliding and due, then selects its data and sliding window (microseconds, or NULL) if it has
-    /// not expired. Parameters: id, now, threshold (and sliding_window_us in <see cref="ExpiryMode.LastActive"/>).
+    /// Selects a live entry: its data, its sliding window in microseconds (or NULL), the instant its expiry is judged by
+    /// (<c>expires_at</c>, or <c>last_active</c> in <see cref="ExpiryMode.LastActive"/>, or NULL) and its absolute deadline (or
+    /// NULL). A plain primary-key SELECT: what most reads send. Parameters: id, now (and sliding_window_us in
+    /// <see cref="ExpiryMode.LastActive"/>).
     /// </summary>
-    public string Get { get; }
+    public string Select { get; }
+
+    /// <summary>
+    /// <see cref="Refresh"/> then <see cref="Select"/> in one batch: for a read that is known to be due for an extension.
+    /// Parameters: as both.
+    /// </summary>
+    public string ExtendAndSelect { get; }
 
     /// <summary>
     /// Slides a live sliding entry that is due, stamping the last-activity column; <see langword="null"/> when the table has
-    /// no expiry (nothing to refresh). Parameters: as <see cref="Get"/>.
+    /// no expiry (nothing to refresh). Parameters: id, now, threshold (and sliding_window_us in <see cref="ExpiryMode.LastActive"/>).
     /// </summary>
     public string? Refresh { get; }
 
