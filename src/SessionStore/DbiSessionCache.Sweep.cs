@@ -49,6 +49,10 @@ public sealed partial class DbiSessionCache
                     cancellationToken).ConfigureAwait(false);
                 var duration = Stopwatch.GetElapsedTime(started);
                 LogSweepCompleted(_table, deleted, duration);
+                var tags = new KeyValuePair<string, object?>("db.collection.name", _tableName);
+                CacheInstrumentation.SweptEntries.Add(deleted, tags);
+                CacheInstrumentation.SweepDuration.Record(duration.TotalSeconds, tags);
+                await RefreshEstimatedEntriesAsync(cancellationToken).ConfigureAwait(false);
                 return deleted;
             }
             finally

@@ -38,13 +38,34 @@ internal static class CacheInstrumentation
     public static readonly Histogram<double> SweepDuration = Meter.CreateHistogram<double>(
         "sessionstore.sweep.duration", "s", "Duration of sweeps that ran (not those skipped because another server held the lock).");
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DbiSessionCache, string> s_liveCaches = new();
+
+    /// <summary>
+    /// Entries per table, from InnoDB's row estimate (no table scan), refreshed after each sweep and health check; caches
+    /// that have not learned it yet report nothing.
+    /// </summary>
+    public static readonly ObservableGauge<long> Entries = Meter.CreateObservableGauge(
+        "sessionstore.entries",
+        static () => s_liveCaches
+            .Where(pair => pair.Key.EstimatedEntries >= 0)
+            .Select(pair => new Measurement<long>(pair.Key.EstimatedEntries, new KeyValuePair<string, object?>("db.collection.name", pair.Value))),
+        "{entry}",
+        "Entries in the table, as InnoDB estimates them.");
+
+    public static void Register(DbiSessionCache cache, string table) => s_liveCaches[cache] = table;
+
+    public static void Unregister(DbiSessionCache cache) => s_liveCaches.TryRemove(cache, out _);
+
     /// <summary>Starts timing (and tracing) one operation.</summary>
-    public static OperationScope StartOperation(string operation, string table, string system)
+    /// <remarks>
+    /// The system (mysql or mariadb) is read when the operation ends, from <paramref name="system"/>: the first operation
+    /// of a cache is the one that learns it.
+    /// </remarks>
+    public static OperationScope StartOperation(string operation, string table, Func<string> system)
     {
         var activity = ActivitySource.HasListeners() ? ActivitySource.StartActivity($"{operation} {table}", ActivityKind.Client) : null;
         if (activity is not null)
         {
-            activity.SetTag("db.system.name", system);
             activity.SetTag("db.operation.name", operation);
             activity.SetTag("db.collection.name", table);
         }
@@ -62,7 +83,7 @@ internal static class CacheInstrumentation
         Retries.Add(1, new KeyValuePair<string, object?>("error.type", ((int)errorCode).ToString(System.Globalization.CultureInfo.InvariantCulture)), new KeyValuePair<string, object?>("db.collection.name", table));
 
     /// <summary>One operation in flight; dispose it when the operation ends, after <see cref="Fail"/> if it failed.</summary>
-    public struct OperationScope(string operation, string table, string system, Activity? activity, long started) : IDisposable
+    public struct OperationScope(string operation, string table, Func<string> system, Activity? activity, long started) : IDisposable
     {
         private string? _errorType;
 
@@ -81,9 +102,11 @@ internal static class CacheInstrumentation
         public readonly void Dispose()
         {
             var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var systemName = system();
+            activity?.SetTag("db.system.name", systemName);
             var tags = new TagList
             {
-                { "db.system.name", system },
+                { "db.system.name", systemName },
                 { "db.operation.name", operation },
                 { "db.collection.name", table },
             };

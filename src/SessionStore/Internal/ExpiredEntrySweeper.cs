@@ -40,6 +40,7 @@ internal sealed partial class ExpiredEntrySweeper : BackgroundService
             {
                 await Task.Delay(_options.SweepInterval + jitter, _timeProvider, stoppingToken).ConfigureAwait(false);
                 await _cache.SweepExpiredAsync(stoppingToken).ConfigureAwait(false);
+                _cache.RecordSweepOutcome(null);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -49,6 +50,7 @@ internal sealed partial class ExpiredEntrySweeper : BackgroundService
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                _cache.RecordSweepOutcome(ex);
                 LogSweepFailed(ex);
             }
         }

@@ -23,6 +23,15 @@ internal sealed class SqlStatements
     /// <summary>Takes the farm-wide sweep lock without waiting: 1 if taken, 0 if another session holds it.</summary>
     public const string TryTakeSweepLock = "SELECT GET_LOCK(@lock_name, 0);";
 
+    /// <summary>InnoDB's estimate of a table's rows: cheap (no scan), approximate. Parameters: @schema (null for the connection's database), @table.</summary>
+    public const string EstimateRows = """
+        SELECT CAST(COALESCE(TABLE_ROWS, 0) AS SIGNED) FROM INFORMATION_SCHEMA.TABLES
+          WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @table;
+        """;
+
+    /// <summary>The cheapest round trip, for health checks.</summary>
+    public const string Ping = "SELECT 1;";
+
     /// <summary>Releases the sweep lock; it is also released when the connection closes.</summary>
     public const string ReleaseSweepLock = "DO RELEASE_LOCK(@lock_name);";
 
