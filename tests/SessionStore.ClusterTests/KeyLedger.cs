@@ -1,0 +1,27 @@
+namespace SessionStore.ClusterTests;
+
+/// <summary>
+/// What one key may hold after a load: the last value whose Set was acknowledged (returned), or a value written after it
+/// whose Set failed without saying whether it committed (a connection lost mid-commit, a timeout).
+/// </summary>
+internal sealed class KeyLedger(string key)
+{
+    private readonly List<string> _inDoubtSinceAcknowledged = [];
+
+    public string Key { get; } = key;
+
+    public string? LastAcknowledged { get; private set; }
+
+    public IReadOnlyList<string> InDoubt => _inDoubtSinceAcknowledged;
+
+    public void Acknowledged(string value)
+    {
+        LastAcknowledged = value;
+        _inDoubtSinceAcknowledged.Clear();
+    }
+
+    public void InDoubtWrite(string value) => _inDoubtSinceAcknowledged.Add(value);
+
+    public bool Admits(string? stored) =>
+        stored is not null && (stored == LastAcknowledged || _inDoubtSinceAcknowledged.Contains(stored));
+}
