@@ -1,0 +1,65 @@
+namespace SessionStore.Benchmarks;
+
+/// <summary>How long and on how much data the benchmark runs.</summary>
+internal sealed record BenchmarkSettings(
+    bool Quick,
+    TimeSpan WarmUp,
+    TimeSpan RoundDuration,
+    int Rounds,
+    bool IncludeMillionRows,
+    string? Filter = null)
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project tests/SessionStore.Benchmarks -- [--quick] [--filter TEXT]
+          --quick         10k rows only and short rounds: a smoke run of about a minute.
+          --filter TEXT   only the workloads whose label contains TEXT (case-insensitive), e.g. "Session read" or "c=16".
+        The MySQL-compatible server comes from SESSIONSTORE_MYSQL or is started locally (see README, Tests);
+        redis-server is started from PATH when installed.
+        """;
+
+    /// <summary>Entries in the small table, and rows sampled as keys from the large one.</summary>
+    public const int SmallRowCount = 10_000;
+
+    public const int LargeRowCount = 1_000_000;
+
+    /// <summary>Rows holding a 256 KB value, in the small table; enough that 16 writers rarely queue on one row lock.</summary>
+    public const int LargeValueRowCount = 64;
+
+    public const int SmallValueSize = 1024;
+
+    public const int LargeValueSize = 256 * 1024;
+
+    /// <summary>The session middleware's default idle timeout, used as the sliding window everywhere.</summary>
+    public static readonly TimeSpan SlidingWindow = TimeSpan.FromMinutes(20);
+
+    public bool Includes(Workload workload) =>
+        Filter is null || workload.ToString().Contains(Filter, StringComparison.OrdinalIgnoreCase);
+
+    public static BenchmarkSettings? Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var quick = false;
+        string? filter = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--quick")
+            {
+                quick = true;
+            }
+            else if (args[i] == "--filter" && i + 1 < args.Count)
+            {
+                filter = args[++i];
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        // Round counts are multiples of 2, 3 and 4 so that, with the order rotating each round, every contestant runs in
+        // every position equally often.
+        return quick
+            ? new BenchmarkSettings(true, TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.1), 12, IncludeMillionRows: false, filter)
+            : new BenchmarkSettings(false, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.5), 12, IncludeMillionRows: true, filter);
+    }
+}

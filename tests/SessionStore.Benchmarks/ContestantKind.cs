@@ -1,0 +1,20 @@
+namespace SessionStore.Benchmarks;
+
+internal enum ContestantKind
+{
+    /// <summary>Plain MySqlConnector, one statement per operation, pooled connections handed out without a reset: the physical limit.</summary>
+    Limit,
+
+    /// <summary>The same with MySqlConnector's default pool, which resets a connection on every checkout; for context.</summary>
+    PlainWithReset,
+
+    DbiSessionCache,
+
+    Redis,
+
+    /// <summary>The limit reading the 10k-row table inside a 1M-row workload, so that the two table sizes share rounds.</summary>
+    LimitOnSmallTable,
+
+    /// <summary>DbiSessionCache on the 10k-row table inside a 1M-row workload.</summary>
+    DbiSessionCacheOnSmallTable,
+}
