@@ -278,15 +278,26 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         var extendFirst = _recentReads.IsExtensionDue(id, now.Ticks);
         var statements = binding.Statements;
         var result = await WithConnectionAsync(
-            (Sql: extendFirst ? statements.ExtendAndSelect : statements.Select, Id: id, Now: now, Threshold: _recentReads.GetThreshold,
-                Window: DefaultWindowMicroseconds, Encoding: binding.Shape.Layout.Encoding, Destination: _protector is null ? destination : null),
+            (Sql: extendFirst ? statements.ExtendAndSelect : statements.Select, Id: id, Now: now,
+                Threshold: extendFirst ? _recentReads.GetThreshold : (double?)null,
+                Window: binding.Shape.Layout.Expiry == ExpiryMode.LastActive ? DefaultWindowMicroseconds : (long?)null,
+                Encoding: binding.Shape.Layout.Encoding, Destination: _protector is null ? destination : null),
             static async (connection, state, isAsync, cancellationToken) =>
             {
+                // Only the parameters the statement uses: each one costs the driver a little on every read.
                 using var command = new MySqlCommand(state.Sql, connection);
                 command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);
                 command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Now);
-                command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, state.Threshold);
-                command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, state.Window);
+                if (state.Threshold is { } threshold)
+                {
+                    command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, threshold);
+                }
+
+                if (state.Window is { } window)
+                {
+                    command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, window);
+                }
+
                 var reader = isAsync
                     ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false)
                     : command.ExecuteReader();
