@@ -428,7 +428,12 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         DateTime? expiryInstant = reader.IsDBNull(2) ? null : reader.GetDateTime(2);
         DateTime? deadline = reader.IsDBNull(3) ? null : reader.GetDateTime(3);
         ReadResult entry;
-        if (encoding == DataEncoding.Base64Text)
+        if (reader.IsDBNull(0))
+        {
+            // Only another application's row can hold NULL data (the ancestor's columns are nullable); the cache never writes it.
+            entry = new ReadResult(false, null) { Unreadable = true };
+        }
+        else if (encoding == DataEncoding.Base64Text)
         {
             entry = DecodeBase64(reader.GetString(0), destination);
         }

@@ -156,4 +156,21 @@ public sealed class LegacyTableTests(SessionTableFixture table) : IClassFixture<
         Assert.Contains("not Base64", exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("alice", exception.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RowWithNullData_IsUnreadable_NotACrash()
+    {
+        var name = await CreateAsync("id CHAR(40) PRIMARY KEY, session_data TEXT NULL");
+        var key = Guid.NewGuid().ToString();
+        await table.ExecuteAsync($"INSERT INTO `{name}` (id, session_data) VALUES (@id, NULL)", ("@id", Keys.StoredId.Digest(key)));
+        using var lenient = table.CreateCache(o => o.Table = name);
+        using var strict = table.CreateCache(o =>
+        {
+            o.Table = name;
+            o.ThrowOnUnreadableEntries = true;
+        });
+
+        Assert.Null(await lenient.Cache.GetAsync(key));
+        await Assert.ThrowsAsync<InvalidDataException>(() => strict.Cache.GetAsync(key));
+    }
 }

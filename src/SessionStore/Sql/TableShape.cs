@@ -193,7 +193,7 @@ internal sealed class TableShape
         return new TableShape(layout, idCapacity, dataCapacity, dataType, maxAllowedPacket, reason);
     }
 
-    private static bool IsCaseSensitive(string? collation) =>
+    internal static bool IsCaseSensitive(string? collation) =>
         collation is null or "binary" || collation.EndsWith("_bin", StringComparison.OrdinalIgnoreCase) || collation.EndsWith("_cs", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
