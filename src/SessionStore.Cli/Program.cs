@@ -1,0 +1,3 @@
+using SessionStore.Cli.Commands;
+
+return await SessionStoreCommand.InvokeAsync(args).ConfigureAwait(false);

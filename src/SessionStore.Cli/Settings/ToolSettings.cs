@@ -1,0 +1,69 @@
+using MySqlConnector;
+using SessionStore.Cli.Commands;
+using SessionStore.Sql;
+
+namespace SessionStore.Cli.Settings;
+
+/// <summary>
+/// What a verb works on, resolved from the settings file, the environment and the command line, with the same option names
+/// and validation as the library. The connection string holds the password: it is used, never printed.
+/// </summary>
+internal sealed class ToolSettings
+{
+    private readonly string? _connectionString;
+
+    public ToolSettings(
+        string? connectionString,
+        TableName table,
+        (string Id, string Data, string LastActive) columns,
+        DbiSessionKeyStorage keyStorage,
+        TimeSpan slidingWindow)
+    {
+        _connectionString = connectionString;
+        Table = table;
+        Columns = columns;
+        KeyStorage = keyStorage;
+        SlidingWindow = slidingWindow;
+    }
+
+    public TableName Table { get; }
+
+    public (string Id, string Data, string LastActive) Columns { get; }
+
+    public bool HasDefaultColumnNames =>
+        Columns == (SessionColumns.Id, SessionColumns.Data, SessionColumns.LastActive);
+
+    public DbiSessionKeyStorage KeyStorage { get; }
+
+    /// <summary>The library's <c>DefaultSlidingExpiration</c>: the window of a table that expires by its last-activity column.</summary>
+    public TimeSpan SlidingWindow { get; }
+
+    /// <summary>Where the connection goes, for messages: server, port, user and database, never the password.</summary>
+    public string Target
+    {
+        get
+        {
+            var builder = new MySqlConnectionStringBuilder(ConnectionString);
+            var database = string.IsNullOrEmpty(builder.Database) ? "" : $", database '{builder.Database}'";
+            return $"{builder.Server}:{builder.Port} as '{builder.UserID}'{database}";
+        }
+    }
+
+    private string ConnectionString => _connectionString ?? throw new InvalidOperationException("These settings have no connection.");
+
+    /// <summary>Opens a connection; a failure ends the verb with exit code 2 and the server's reason.</summary>
+    public async Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new MySqlConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch (MySqlException ex)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new CommandException(ExitCodes.Error, $"Cannot connect to {Target}: {ex.Message}");
+        }
+    }
+}
