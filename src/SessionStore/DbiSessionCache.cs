@@ -33,6 +33,9 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     /// </summary>
     private const int MaxTransientAttempts = 10;
 
+    /// <summary>How many dropped pooled connections one operation may draw in a row: MySqlConnector's default pool size.</summary>
+    private const int MaxStaleConnections = 100;
+
     /// <summary>The Data Protection purpose of stored values (with the table name as a sub-purpose); never change it.</summary>
     internal const string ProtectorPurpose = "SessionStore.DbiSessionCache.Values.v1";
 
@@ -531,6 +534,9 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         var binding = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
         CheckExpirationFitsTheTable(expiration, binding.Shape.Layout.Expiry);
         var id = ToStoredId(key, binding);
+
+        // What this process remembered of the old entry (its window, when it is due) no longer holds.
+        _recentReads.Forget(id);
         if (_protector is not null)
         {
             value = new ReadOnlySequence<byte>(_protector.Protect(value.ToArray()));
@@ -676,15 +682,27 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         bool isAsync,
         CancellationToken cancellationToken)
     {
+        var staleConnections = 0;
         for (var attempt = 1; ; attempt++)
         {
             MySqlConnection? connection = null;
+            var retryAtOnce = false;
             try
             {
                 connection = await _connections.OpenAsync(isAsync, cancellationToken).ConfigureAwait(false);
                 return await operation(connection, state, isAsync, cancellationToken).ConfigureAwait(false);
             }
-            catch (MySqlException ex) when (attempt < MaxAttemptsFor(ex) && IsTransient(ex, connection))
+            catch (MySqlException ex) when (IsBrokenConnection(ex, connection) && ++staleConnections <= MaxStaleConnections)
+            {
+                // A pooled connection the server dropped while it sat idle (a restart, a failover, wait_timeout, a KILL):
+                // the pool hands them out without a check, most recent first, so after an outage there may be as many as
+                // the pool held. Each is discarded on failure, so draw the next at once, without counting it as an attempt.
+                LogTransientRetry(ex.ErrorCode, attempt);
+                CacheInstrumentation.RecordRetry(ex.ErrorCode, _tableName);
+                retryAtOnce = true;
+                attempt--;
+            }
+            catch (MySqlException ex) when (attempt < MaxAttemptsFor(ex) && IsTransient(ex))
             {
                 LogTransientRetry(ex.ErrorCode, attempt);
                 CacheInstrumentation.RecordRetry(ex.ErrorCode, _tableName);
@@ -697,7 +715,10 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
                 }
             }
 
-            await PauseBeforeRetryAsync(attempt, isAsync, cancellationToken).ConfigureAwait(false);
+            if (!retryAtOnce)
+            {
+                await PauseBeforeRetryAsync(attempt, isAsync, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -835,12 +856,19 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     private static int MaxAttemptsFor(MySqlException exception) =>
         exception.ErrorCode == MySqlErrorCode.UnableToConnectToHost ? 2 : MaxTransientAttempts;
 
-    private static bool IsTransient(MySqlException exception, MySqlConnection? connection) =>
+    private static bool IsTransient(MySqlException exception) =>
         exception.IsTransient
-        || exception.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.UnknownCommand
-        || (exception.ErrorCode == MySqlErrorCode.None
-            && (exception.InnerException is IOException or EndOfStreamException or System.Net.Sockets.SocketException
-                || connection?.State is System.Data.ConnectionState.Closed or System.Data.ConnectionState.Broken));
+        || exception.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.UnknownCommand;
+
+    /// <summary>
+    /// A connection that broke under the operation: MySqlConnector reports it with no server error code ("Failed to read
+    /// the result set"), from an I/O error, and closes the connection.
+    /// </summary>
+    private static bool IsBrokenConnection(MySqlException exception, MySqlConnection? connection) =>
+        connection is not null
+        && exception.ErrorCode == MySqlErrorCode.None
+        && (exception.InnerException is IOException or EndOfStreamException or System.Net.Sockets.SocketException
+            || connection.State is System.Data.ConnectionState.Closed or System.Data.ConnectionState.Broken);
 
     private static async ValueTask PauseBeforeRetryAsync(int attempt, bool isAsync, CancellationToken cancellationToken)
     {

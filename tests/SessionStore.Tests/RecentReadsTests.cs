@@ -30,12 +30,13 @@ public sealed class RecentReadsTests
     }
 
     [Fact]
-    public void CoversRefresh_EntryWithoutSlidingWindow_IsAlwaysTrue()
+    public void CoversRefresh_EntryWithoutSlidingWindow_IsTrueForOneSecond()
     {
         var reads = new RecentReads(0.1);
         reads.Record("id", 0, null);
 
-        Assert.True(reads.CoversRefresh("id", TimeSpan.FromDays(1).Ticks));
+        Assert.True(reads.CoversRefresh("id", TimeSpan.FromSeconds(1).Ticks));
+        Assert.False(reads.CoversRefresh("id", TimeSpan.FromSeconds(1).Ticks + 1));
     }
 
     [Fact]

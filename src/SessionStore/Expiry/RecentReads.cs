@@ -59,7 +59,9 @@ internal sealed class RecentReads
 
         if (read.SlidingWindowMicroseconds is not { } window)
         {
-            return true; // No sliding window: a Refresh has nothing to extend.
+            // No sliding window: a Refresh has nothing to extend. Trusted for a second only, because another server may
+            // meanwhile have written the entry again with a window.
+            return timestamp - read.Timestamp <= TimeSpan.TicksPerSecond;
         }
 
         var skipWindowTicks = window * TimeSpan.TicksPerMicrosecond * _threshold * (1 - GetShareOfThreshold);

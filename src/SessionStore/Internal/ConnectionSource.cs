@@ -58,8 +58,8 @@ internal sealed class ConnectionSource : IDisposable
     /// Settings for the pool the cache owns, unless the DSN sets them. <c>Connection Reset=false</c>: MySqlConnector then
     /// hands out a pooled connection without the reset round trip (measured here: a plain SELECT loop ran at 0.5–0.65× of
     /// its speed with the reset). Safe because the cache leaves no session state behind (no transactions, variables or
-    /// temporary tables) and nobody else uses this pool; a connection the server dropped meanwhile fails its first statement
-    /// with a transient error, which the cache retries.
+    /// temporary tables) and nobody else uses this pool; a connection the server dropped meanwhile fails its first statement,
+    /// and the cache discards it and retries at once on the next (see WithConnectionAsync).
     /// </summary>
     internal static string ForOwnedPool(string connectionString)
     {
