@@ -134,6 +134,28 @@ public sealed class MySqlDevServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts a throwaway local <c>mariadbd</c>/<c>mysqld</c> process of its own, ignoring the environment variable and
+    /// Docker: for fault tests that kill and restart their server (<see cref="LocalProcess"/>), which must never be one
+    /// that other tests share.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No local server binary was found (the message says how to get one).</exception>
+    internal static async Task<MySqlDevServer> StartLocalProcessAsync(MySqlDevServerOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        MySqlDevServerOptionsValidation.ThrowIfInvalid(options);
+        var log = options.Log ?? (static _ => { });
+        var (binary, reason) = await ServerBinaryLocator.FindAsync(options.ServerSearchDirectories, cancellationToken).ConfigureAwait(false);
+        if (binary is null)
+        {
+            throw new InvalidOperationException(
+                $"A throwaway local server was asked for, but there is no local server binary: {reason}. " +
+                "On Debian/Ubuntu: sudo apt-get install mariadb-server.");
+        }
+
+        return await StartLocalProcessAsync(options, binary, log, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Stops the container or process this instance started and deletes its data; does nothing for a server from
     /// the environment variable.
     /// </summary>

@@ -21,19 +21,23 @@ internal sealed class LocalServerProcess : IAsyncDisposable
 
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Process _process;
-    private readonly Process? _watchdog;
-    private readonly OutputTail _output;
     private readonly EventHandler _killOnHostExit;
+    private readonly bool _runAsRoot;
+
+    // Replaced by RestartAsync after KillAsync; the host-exit handler and the disposal always act on the current process.
+    private Process _process;
+    private Process? _watchdog;
+    private OutputTail _output;
     private int _stopped;
     private int _disposed;
 
-    private LocalServerProcess(ServerBinary binary, LocalServerLayout layout, int port, Process process, OutputTail output)
+    private LocalServerProcess(ServerBinary binary, LocalServerLayout layout, int port, bool runAsRoot, Process process, OutputTail output)
     {
         Binary = binary;
         Layout = layout;
         Port = port;
         ProcessId = process.Id;
+        _runAsRoot = runAsRoot;
         _process = process;
         _output = output;
         _watchdog = OperatingSystem.IsWindows() ? null : OrphanWatchdog.Start(Environment.ProcessId, ProcessId, layout.RootDirectory);
@@ -47,7 +51,7 @@ internal sealed class LocalServerProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    public int ProcessId { get; }
+    public int ProcessId { get; private set; }
 
     /// <summary>
     /// Password-less root over TCP on loopback, no database, pooling left to the caller.
@@ -138,6 +142,62 @@ internal sealed class LocalServerProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Kills the server with SIGKILL, as a crash would, and keeps its data directory, so that <see cref="RestartAsync"/> can
+    /// start it again. A seam for fault tests: what a client sees when its server dies, and what InnoDB recovers.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) != 0, this);
+        ProcessRunner.Kill(_process);
+        using var timeout = new CancellationTokenSource(s_stopTimeout);
+        await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts the server again after <see cref="KillAsync"/>, on the same port and data directory (InnoDB runs its crash
+    /// recovery), and waits until it accepts connections.
+    /// </summary>
+    /// <param name="timeout">Bounds the start, crash recovery included.</param>
+    /// <param name="cancellationToken">Cancels the wait; the process started is left for disposal to stop.</param>
+    public async Task RestartAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) != 0, this);
+        if (!_process.HasExited)
+        {
+            throw new InvalidOperationException($"The server (process {ProcessId}) is still running; call {nameof(KillAsync)} first.");
+        }
+
+        // The old watchdog exits by itself once its server is gone; the new process gets one of its own.
+        if (_watchdog is not null)
+        {
+            ProcessRunner.Kill(_watchdog);
+            _watchdog.Dispose();
+        }
+
+        _process.Dispose();
+        (_process, _output) = StartProcess(Binary, Layout, Port, _runAsRoot);
+        ProcessId = _process.Id;
+        _watchdog = OperatingSystem.IsWindows() ? null : OrphanWatchdog.Start(Environment.ProcessId, ProcessId, Layout.RootDirectory);
+        BeginReading(_process);
+
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            if (!await WaitUntilReadyAsync(timeoutSource.Token).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException(
+                    $"{Binary.ServerPath} could not bind port {Port} again after a restart.{Environment.NewLine}{ReadDiagnostics()}");
+            }
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"{Binary.ServerPath} did not accept connections within {timeout.TotalSeconds:0.#} s of a restart.{Environment.NewLine}{ReadDiagnostics()}");
+        }
+    }
+
+    /// <summary>
     /// Kills the server and deletes its directory.
     /// </summary>
     public async ValueTask DisposeAsync()
@@ -164,6 +224,26 @@ internal sealed class LocalServerProcess : IAsyncDisposable
 
     private static LocalServerProcess Launch(ServerBinary binary, LocalServerLayout layout, int port, bool runAsRoot)
     {
+        var (process, output) = StartProcess(binary, layout, port, runAsRoot);
+        LocalServerProcess server;
+        try
+        {
+            // Watched and registered for host exit before anything else can fail.
+            server = new LocalServerProcess(binary, layout, port, runAsRoot, process, output);
+        }
+        catch
+        {
+            ProcessRunner.Kill(process);
+            process.Dispose();
+            throw;
+        }
+
+        BeginReading(process);
+        return server;
+    }
+
+    private static (Process Process, OutputTail Output) StartProcess(ServerBinary binary, LocalServerLayout layout, int port, bool runAsRoot)
+    {
         var output = new OutputTail(DiagnosticLines);
         var process = new Process
         {
@@ -181,23 +261,14 @@ internal sealed class LocalServerProcess : IAsyncDisposable
             throw;
         }
 
-        LocalServerProcess server;
-        try
-        {
-            // Watched and registered for host exit before anything else can fail.
-            server = new LocalServerProcess(binary, layout, port, process, output);
-        }
-        catch
-        {
-            ProcessRunner.Kill(process);
-            process.Dispose();
-            throw;
-        }
+        return (process, output);
+    }
 
+    private static void BeginReading(Process process)
+    {
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return server;
     }
 
     /// <summary>
