@@ -1,5 +1,6 @@
 using SessionSample.Account;
 using SessionSample.Hosting;
+using SessionSample.Metrics;
 using SessionSample.Shop;
 
 // A small shop whose cart, sign-in and visit history live in the stock ASP.NET Core session, stored in MySQL/MariaDB by
@@ -10,12 +11,14 @@ var builder = WebApplication.CreateBuilder(args);
 await using var throwawayServer = await ThrowawayServer.StartIfNoDsnAsync(builder.Configuration.GetSection("SessionStore"));
 
 builder.AddSessionStorage();
+builder.Services.AddSingleton<SessionStoreTelemetry>();
 
 var app = builder.Build();
 app.UseSession();
 app.UseAntiforgery();
 app.MapShop();
 app.MapAccount();
+app.MapMetrics();
 
 await StartupCheck.RunAsync(app.Services, app.Lifetime.ApplicationStopping);
 if (throwawayServer is not null)

@@ -78,13 +78,15 @@ internal sealed class HtmlPage(HttpContext http, ILogger logger)
                 input[type=text] { font: inherit; padding: .25rem .5rem; border: 1px solid #b9bfcc; border-radius: 6px; }
                 .note { background: #fff8e1; border: 1px solid #f0d98c; border-radius: 6px; padding: .5rem .8rem; }
                 .error { color: #b3261e; }
+                table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+                th, td { text-align: left; vertical-align: top; padding: .2rem .5rem; border-bottom: 1px solid #e3e6ec; }
                 footer { color: #6b7385; font-size: .85rem; padding-top: 2rem; padding-bottom: 2rem; }
               </style>
             </head>
             <body>
               <header>
                 <span class="brand">SessionStore shop</span>
-                <nav><a href="/">Shop</a> · <a href="/account">Account</a></nav>
+                <nav><a href="/">Shop</a> · <a href="/account">Account</a> · <a href="/metrics">Metrics</a></nav>
                 <span id="cart-count">Cart: {{itemCount}} item{{(itemCount == 1 ? "" : "s")}}</span>
                 <span id="who">{{who}}</span>
               </header>
