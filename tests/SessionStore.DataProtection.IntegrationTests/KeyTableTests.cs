@@ -1,3 +1,4 @@
+using SessionStore.Sql;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,7 +55,7 @@ public sealed class KeyTableTests(KeyTablesFixture tables) : IClassFixture<KeyTa
         using var provider = tables.CreateProvider(name);
         ProtectFails(provider);
 
-        await tables.ExecuteAsync(Sql.SqlStatements.CreateTableDdl(Sql.TableName.Parse(name)));
+        await tables.ExecuteAsync(SessionStore.DataProtection.Sql.SqlStatements.CreateTableDdl(TableName.Parse(name)));
 
         Protect(provider, "x");
         Assert.Equal(1L, await tables.ScalarAsync<long>($"SELECT COUNT(*) FROM `{name}`"));

@@ -1,3 +1,4 @@
+using SessionStore.Sql;
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.DataProtection;

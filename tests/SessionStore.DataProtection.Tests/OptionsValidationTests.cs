@@ -140,7 +140,7 @@ public sealed class OptionsValidationTests
             o.Table = table;
         });
 
-        Assert.Equal("Table must name a table, such as 'dataprotection_keys'.", Assert.Single(failure.Failures));
+        Assert.Equal("Table must name a table; it is empty.", Assert.Single(failure.Failures));
     }
 
     [Fact]

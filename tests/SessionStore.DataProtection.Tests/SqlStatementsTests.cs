@@ -1,3 +1,4 @@
+using SessionStore.Sql;
 using SessionStore.DataProtection.Internal;
 using SessionStore.DataProtection.Sql;
 

@@ -11,7 +11,7 @@ internal sealed record TableName(string? Database, string Table)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return "must name a table, such as 'sessions'";
+            return "must name a table; it is empty";
         }
 
         var parts = value.Split('.');
