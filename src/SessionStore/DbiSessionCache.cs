@@ -52,6 +52,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     private readonly int _sweepBatchSize;
     private readonly TimeSpan _sweepBatchPause;
     private readonly IDataProtector? _protector;
+    private readonly bool _validateTableAtStartup;
     private int _slidingWindowWarned;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -83,6 +84,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         _columnNames = (options.IdColumn, options.DataColumn, options.LastActiveColumn);
         _sweepBatchSize = options.SweepBatchSize;
         _sweepBatchPause = options.SweepBatchPause;
+        _validateTableAtStartup = options.ValidateTableAtStartup;
         if (options.ProtectValues)
         {
             _protector = (dataProtection ?? throw new InvalidOperationException(
@@ -721,6 +723,13 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             }
         }
     }
+
+    /// <summary>Whether the host's startup checks the table (<see cref="DbiSessionCacheOptions.ValidateTableAtStartup"/>).</summary>
+    internal bool ValidateTableAtStartup => _validateTableAtStartup;
+
+    /// <summary>Reads the table's shape now (or creates it, if asked to); what <see cref="TableStartupCheck"/> runs.</summary>
+    internal async Task EnsureBoundAsync(CancellationToken cancellationToken) =>
+        await BindAsync(isAsync: true, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Learns the server's dialect and the table's shape on first use (creating the table if asked to), once per cache. A

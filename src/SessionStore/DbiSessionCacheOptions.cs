@@ -101,6 +101,13 @@ public sealed class DbiSessionCacheOptions
     /// </summary>
     public bool ProtectValues { get; set; }
 
+    /// <summary>
+    /// Whether the host's startup reads the table's shape (creating the table if <see cref="CreateTableIfMissing"/>), so a
+    /// missing or malformed table stops the app at startup with a message naming the table and each bad column. A database
+    /// that cannot be reached at startup is logged, not fatal. Default: <see langword="true"/>.
+    /// </summary>
+    public bool ValidateTableAtStartup { get; set; } = true;
+
     /// <summary>How keys are stored in the id column. Default: <see cref="DbiSessionKeyStorage.Digest"/>.</summary>
     public DbiSessionKeyStorage KeyStorage { get; set; } = DbiSessionKeyStorage.Digest;
 

@@ -56,6 +56,9 @@ public static class DbiSessionCacheServiceCollectionExtensions
                 options.ProtectValues ? provider.GetService<IDataProtectionProvider>() : null);
         });
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TableStartupCheck>(static provider => new TableStartupCheck(
+            provider.GetRequiredService<IDistributedCache>(),
+            provider.GetService<ILogger<TableStartupCheck>>() ?? NullLogger<TableStartupCheck>.Instance)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExpiredEntrySweeper>(static provider => new ExpiredEntrySweeper(
             provider.GetRequiredService<DbiSessionCache>(),
             provider.GetRequiredService<IOptions<DbiSessionCacheOptions>>(),
