@@ -23,11 +23,12 @@ public sealed class MySqlDevServer : IAsyncDisposable
     private readonly IAsyncDisposable? _ownedServer;
     private int _disposed;
 
-    private MySqlDevServer(string connectionString, MySqlDevServerSource source, string description, IAsyncDisposable? ownedServer)
+    private MySqlDevServer(string connectionString, MySqlDevServerSource source, ServerVersion version, string location, IAsyncDisposable? ownedServer)
     {
         ConnectionString = connectionString;
         Source = source;
-        Description = description;
+        Family = version.Family;
+        Description = $"{version} ({location})";
         _ownedServer = ownedServer;
     }
 
@@ -42,6 +43,11 @@ public sealed class MySqlDevServer : IAsyncDisposable
     /// Gets where the server came from.
     /// </summary>
     public MySqlDevServerSource Source { get; }
+
+    /// <summary>
+    /// Gets the family of the server, as its <c>VERSION()</c> says.
+    /// </summary>
+    public MySqlServerFamily Family { get; }
 
     /// <summary>
     /// Gets a one-line description for logs, such as
@@ -122,7 +128,7 @@ public sealed class MySqlDevServer : IAsyncDisposable
 
         log($"Not using Testcontainers: {testcontainersReason}.");
 
-        var (binary, localProcessReason) = await ServerBinaryLocator.FindAsync(options.ServerSearchDirectories, cancellationToken).ConfigureAwait(false);
+        var (binary, localProcessReason) = await ServerBinaryLocator.FindAsync(options.ServerSearchDirectories, options.Family, cancellationToken).ConfigureAwait(false);
         if (binary is not null)
         {
             return await StartLocalProcessAsync(options, binary, log, cancellationToken).ConfigureAwait(false);
@@ -144,12 +150,11 @@ public sealed class MySqlDevServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         MySqlDevServerOptionsValidation.ThrowIfInvalid(options);
         var log = options.Log ?? (static _ => { });
-        var (binary, reason) = await ServerBinaryLocator.FindAsync(options.ServerSearchDirectories, cancellationToken).ConfigureAwait(false);
+        var (binary, reason) = await ServerBinaryLocator.FindAsync(options.ServerSearchDirectories, options.Family, cancellationToken).ConfigureAwait(false);
         if (binary is null)
         {
             throw new InvalidOperationException(
-                $"A throwaway local server was asked for, but there is no local server binary: {reason}. " +
-                "On Debian/Ubuntu: sudo apt-get install mariadb-server.");
+                $"A throwaway local server was asked for, but there is no local server binary: {reason}. {NoServerFoundMessage.InstallHint(options.Family)}");
         }
 
         return await StartLocalProcessAsync(options, binary, log, cancellationToken).ConfigureAwait(false);
@@ -186,8 +191,15 @@ public sealed class MySqlDevServer : IAsyncDisposable
         }
 
         var version = await DatabaseBootstrap.EnsureDatabaseAsync(builder.ConnectionString, builder.Database, cancellationToken).ConfigureAwait(false);
-        var description = $"{version} (environment variable {options.EnvironmentVariable}, {builder.UserID}@{builder.Server}:{builder.Port}, database {builder.Database})";
-        return new MySqlDevServer(builder.ConnectionString, MySqlDevServerSource.EnvironmentVariable, description, ownedServer: null);
+        var location = $"environment variable {options.EnvironmentVariable}, {builder.UserID}@{builder.Server}:{builder.Port}, database {builder.Database}";
+        if (options.Family is { } family && version.Family != family)
+        {
+            throw new InvalidOperationException(
+                $"The {family} family was asked for, but the server in {options.EnvironmentVariable} is {version} ({location}). " +
+                $"Point {options.EnvironmentVariable} at a {family} server, or unset it to have one found or started.");
+        }
+
+        return new MySqlDevServer(builder.ConnectionString, MySqlDevServerSource.EnvironmentVariable, version, location, ownedServer: null);
     }
 
     private static async Task<MySqlDevServer> StartContainerAsync(MySqlDevServerOptions options, Action<string> log, CancellationToken cancellationToken)
@@ -198,9 +210,13 @@ public sealed class MySqlDevServer : IAsyncDisposable
         {
             var builder = new MySqlConnectionStringBuilder(container.ConnectionString) { Database = options.Database };
             var version = await DatabaseBootstrap.EnsureDatabaseAsync(builder.ConnectionString, options.Database, cancellationToken).ConfigureAwait(false);
-            var description = $"{version} ({container.Location})";
-            log($"{description} ready after {stopwatch.Elapsed.TotalSeconds:0.00} s.");
-            return new MySqlDevServer(builder.ConnectionString, MySqlDevServerSource.Testcontainers, description, container);
+            if (options.Family is { } family && version.Family != family)
+            {
+                throw new InvalidOperationException($"The {family} family was asked for, but the image {options.TestcontainersImage} runs {version}.");
+            }
+
+            log($"{version} ({container.Location}) ready after {stopwatch.Elapsed.TotalSeconds:0.00} s.");
+            return new MySqlDevServer(builder.ConnectionString, MySqlDevServerSource.Testcontainers, version, container.Location, container);
         }
         catch
         {
@@ -218,9 +234,8 @@ public sealed class MySqlDevServer : IAsyncDisposable
         {
             var builder = new MySqlConnectionStringBuilder(server.ConnectionString) { Database = options.Database };
             var version = await DatabaseBootstrap.EnsureDatabaseAsync(builder.ConnectionString, options.Database, cancellationToken).ConfigureAwait(false);
-            var description = $"{version} ({server.Location})";
-            log($"{description} ready after {stopwatch.Elapsed.TotalSeconds:0.00} s.");
-            return new MySqlDevServer(builder.ConnectionString, MySqlDevServerSource.LocalProcess, description, server);
+            log($"{version} ({server.Location}) ready after {stopwatch.Elapsed.TotalSeconds:0.00} s.");
+            return new MySqlDevServer(builder.ConnectionString, MySqlDevServerSource.LocalProcess, version, server.Location, server);
         }
         catch
         {

@@ -5,12 +5,27 @@ namespace SessionStore.DevServer;
 /// </summary>
 public sealed class MySqlDevServerOptions
 {
+    private string? _environmentVariable;
+    private string? _testcontainersImage;
+
+    /// <summary>
+    /// Gets or sets the server family asked for, or <see langword="null"/> for whichever is found first. A server from
+    /// the environment variable must be of this family; Testcontainers runs this family's image; only a local binary of
+    /// this family is started. Default: <see langword="null"/>.
+    /// </summary>
+    public MySqlServerFamily? Family { get; set; }
+
     /// <summary>
     /// Gets or sets the name of the environment variable that may hold a MySqlConnector connection string.
     /// When that variable is set and not blank, its server is used and nothing is started.
-    /// Default: <c>SESSIONSTORE_MYSQL</c>.
+    /// Default: <c>SESSIONSTORE_MARIADB</c> when <see cref="Family"/> is <see cref="MySqlServerFamily.MariaDb"/>,
+    /// else <c>SESSIONSTORE_MYSQL</c>.
     /// </summary>
-    public string EnvironmentVariable { get; set; } = "SESSIONSTORE_MYSQL";
+    public string EnvironmentVariable
+    {
+        get => _environmentVariable ?? (Family == MySqlServerFamily.MariaDb ? "SESSIONSTORE_MARIADB" : "SESSIONSTORE_MYSQL");
+        set => _environmentVariable = value;
+    }
 
     /// <summary>
     /// Gets or sets the database that <see cref="MySqlDevServer.ConnectionString"/> points at; it is created when missing.
@@ -26,9 +41,14 @@ public sealed class MySqlDevServerOptions
     public bool UseTestcontainers { get; set; } = true;
 
     /// <summary>
-    /// Gets or sets the image Testcontainers runs. Default: <c>mysql:8.4</c>.
+    /// Gets or sets the image Testcontainers runs. Default: <c>mariadb:10.11</c> when <see cref="Family"/> is
+    /// <see cref="MySqlServerFamily.MariaDb"/>, else <c>mysql:8.4</c>.
     /// </summary>
-    public string TestcontainersImage { get; set; } = "mysql:8.4";
+    public string TestcontainersImage
+    {
+        get => _testcontainersImage ?? (Family == MySqlServerFamily.MariaDb ? "mariadb:10.11" : "mysql:8.4");
+        set => _testcontainersImage = value;
+    }
 
     /// <summary>
     /// Gets or sets how long a local server process may take to initialise its data directory and accept

@@ -765,7 +765,9 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             {
                 var dialect = SqlDialectDetector.FromServerVersion(connection.ServerVersion);
                 var (columns, limits) = await TableDescription.ReadAsync(connection, _table, isAsync, cancellationToken).ConfigureAwait(false);
-                var causalReads = ChooseCausalReads(limits);
+                var causalReads = _causalReads
+                    ? await ClusterMembership.ChooseCausalReadsAsync(connection, limits, isAsync, cancellationToken).ConfigureAwait(false)
+                    : CausalReads.None;
                 if (columns.Count == 0)
                 {
                     if (!_createTableIfMissing)
@@ -797,28 +799,6 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         {
             _bindLock.Release();
         }
-    }
-
-    private CausalReads ChooseCausalReads(ServerLimits limits)
-    {
-        if (!_causalReads)
-        {
-            return CausalReads.None;
-        }
-
-        if (limits.Variables.TryGetValue("wsrep_on", out var wsrepOn) && string.Equals(wsrepOn, "ON", StringComparison.OrdinalIgnoreCase))
-        {
-            return CausalReads.Galera;
-        }
-
-        if (limits.Variables.ContainsKey("group_replication_consistency"))
-        {
-            return CausalReads.GroupReplication;
-        }
-
-        throw new InvalidOperationException(
-            "CausalReads is on, but the server is neither a Galera node (wsrep_on = ON) nor a MySQL group replication member " +
-            "(group_replication_consistency): a single server reads its own writes anyway, so turn CausalReads off.");
     }
 
     /// <summary>The OpenTelemetry <c>db.system.name</c>: mysql until the first connection says otherwise.</summary>

@@ -1,5 +1,5 @@
 using MySqlConnector;
-using SessionStore.DevServer;
+using SessionStore.Testing;
 using SessionStore.Sql;
 
 namespace SessionStore.AspNetCore.Tests;
@@ -7,14 +7,7 @@ namespace SessionStore.AspNetCore.Tests;
 /// <summary>The run's MySQL-compatible server (see MySqlDevServer), and a fresh sessions table per caller.</summary>
 internal static class MySqlTestServer
 {
-    private static readonly Lazy<Task<MySqlDevServer>> s_server = new(async () =>
-    {
-        var server = await MySqlDevServer.StartAsync(new MySqlDevServerOptions { Database = "sessionstore_aspnetcore_tests" });
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        return server;
-    });
-
-    public static async Task<string> ConnectionStringAsync() => (await s_server.Value).ConnectionString;
+    public static async Task<string> ConnectionStringAsync() => (await TestServer.GetAsync("sessionstore_aspnetcore_tests")).ConnectionString;
 
     /// <summary>Creates a sessions table with a unique name and returns the name.</summary>
     public static async Task<string> CreateTableAsync()

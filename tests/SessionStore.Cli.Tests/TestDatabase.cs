@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using System.Globalization;
 using MySqlConnector;
 using SessionStore.Sql;
@@ -7,7 +8,7 @@ namespace SessionStore.Cli.Tests;
 /// <summary>Statements against the test server's database, for setting tables up and checking what the tool did.</summary>
 internal static class TestDatabase
 {
-    public static async Task<string> ConnectionStringAsync() => (await TestServer.GetAsync()).ConnectionString;
+    public static async Task<string> ConnectionStringAsync() => (await TestServer.GetAsync("sessionstore_cli_tests")).ConnectionString;
 
     public static async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
     {

@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using SessionStore.Sql;
 using System.Collections.Concurrent;
 using System.Globalization;
@@ -20,7 +21,7 @@ public sealed class KeyTablesFixture : IAsyncLifetime
 
     public string ConnectionString => _server?.ConnectionString ?? throw new InvalidOperationException("The fixture is not initialized.");
 
-    public async Task InitializeAsync() => _server = await TestServer.GetAsync();
+    public async Task InitializeAsync() => _server = await TestServer.GetAsync("sessionstore_dataprotection_tests");
 
     public async Task DisposeAsync()
     {

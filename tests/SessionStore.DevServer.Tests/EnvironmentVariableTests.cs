@@ -31,6 +31,26 @@ public sealed class EnvironmentVariableTests(LocalServerFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task StartAsync_WithAServerOfTheOtherFamily_RefusesItNamingBoth()
+    {
+        var options = TestOptions.LocalProcessOnly();
+        var other = fixture.Server.Family == MySqlServerFamily.MariaDb ? MySqlServerFamily.MySql : MySqlServerFamily.MariaDb;
+        options.Family = other;
+        Environment.SetEnvironmentVariable(options.EnvironmentVariable, fixture.Server.ConnectionString);
+        try
+        {
+            var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => MySqlDevServer.StartAsync(options));
+
+            Assert.Contains($"The {other} family was asked for, but the server in {options.EnvironmentVariable} is", exception.Message, StringComparison.Ordinal);
+            Assert.Contains(fixture.Server.Family == MySqlServerFamily.MariaDb ? "MariaDB" : "MySQL", exception.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(options.EnvironmentVariable, null);
+        }
+    }
+
+    [Fact]
     public async Task StartAsync_WithAConnectionStringNamingADatabase_CreatesAndUsesThatDatabase()
     {
         var named = TestOptions.UniqueName("named");

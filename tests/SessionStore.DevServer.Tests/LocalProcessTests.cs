@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -73,7 +74,7 @@ public sealed class LocalProcessTests(ITestOutputHelper output)
     [Fact]
     public async Task StartAsync_WhenThePickedPortIsTaken_RetriesOnAnotherPort()
     {
-        var (binary, reason) = await ServerBinaryLocator.FindAsync(searchDirectories: null, CancellationToken.None);
+        var (binary, reason) = await ServerBinaryLocator.FindAsync(searchDirectories: null, TestFamily.Current, CancellationToken.None);
         Assert.True(binary is not null, reason);
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
@@ -128,7 +129,7 @@ public sealed class LocalProcessTests(ITestOutputHelper output)
                 File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserExecute);
             }
 
-            var binary = new ServerBinary(fake, ServerFlavor.MySql, scripts, null, "fake");
+            var binary = new ServerBinary(fake, MySqlServerFamily.MySql, scripts, null, "fake");
 
             var exception = await Assert.ThrowsAsync<InvalidOperationException>(
                 () => LocalServerProcess.StartAsync(binary, TimeSpan.FromSeconds(30), _ => { }, CancellationToken.None));

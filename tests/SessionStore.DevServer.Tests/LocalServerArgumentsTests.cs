@@ -6,8 +6,8 @@ namespace SessionStore.DevServer.Tests;
 public sealed class LocalServerArgumentsTests
 {
     private static readonly LocalServerLayout s_layout = new("/tmp/sessionstore-mysql-test");
-    private static readonly ServerBinary s_mariaDb = new("/usr/sbin/mariadbd", ServerFlavor.MariaDb, "/usr", "/usr/bin/mariadb-install-db", "mariadbd Ver 10.11");
-    private static readonly ServerBinary s_mySql = new("/usr/local/mysql/bin/mysqld", ServerFlavor.MySql, "/usr/local/mysql", null, "mysqld Ver 8.4.3");
+    private static readonly ServerBinary s_mariaDb = new("/usr/sbin/mariadbd", MySqlServerFamily.MariaDb, "/usr", "/usr/bin/mariadb-install-db", "mariadbd Ver 10.11");
+    private static readonly ServerBinary s_mySql = new("/usr/local/mysql/bin/mysqld", MySqlServerFamily.MySql, "/usr/local/mysql", null, "mysqld Ver 8.4.3");
 
     [Theory]
     [InlineData(true)]
@@ -66,6 +66,6 @@ public sealed class LocalServerArgumentsTests
     [InlineData("11.4.2-MariaDB-ubu2404", "MariaDB 11.4.2")]
     [InlineData("8.4.3", "MySQL 8.4.3")]
     [InlineData("8.0.36-28", "MySQL 8.0.36")]
-    public void DescribeVersion_ServerVersionText_GivesProductAndNumber(string version, string expected) =>
-        Assert.Equal(expected, DatabaseBootstrap.DescribeVersion(version));
+    public void ServerVersion_Parse_GivesProductAndNumber(string version, string expected) =>
+        Assert.Equal(expected, ServerVersion.Parse(version).ToString());
 }

@@ -10,6 +10,7 @@ public sealed class NoServerFoundTests : IDisposable
     public async Task StartAsync_WhenNothingIsAvailable_ThrowsNamingAllThreeWaysAndWhyEachWasSkipped()
     {
         var options = TestOptions.LocalProcessOnly();
+        options.Family = null;
         options.ServerSearchDirectories = [_emptyDirectory];
 
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => MySqlDevServer.StartAsync(options));
@@ -24,6 +25,32 @@ public sealed class NoServerFoundTests : IDisposable
         Assert.Contains($"Environment variable {options.EnvironmentVariable}: not set.", exception.Message, StringComparison.Ordinal);
         Assert.Contains("Testcontainers: disabled (UseTestcontainers is false).", exception.Message, StringComparison.Ordinal);
         Assert.Contains($"Local server process: no mariadbd or mysqld in {_emptyDirectory}.", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_AskedForOracleMySqlWithNoneAvailable_SaysHowToProvisionIt()
+    {
+        var options = TestOptions.LocalProcessOnly();
+        options.Family = MySqlServerFamily.MySql;
+        options.ServerSearchDirectories = [_emptyDirectory];
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => MySqlDevServer.StartAsync(options));
+
+        Assert.StartsWith("No Oracle MySQL server is available.", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("tools/oracle-mysql/provision.sh", exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"Local server process: no Oracle MySQL mysqld in {_emptyDirectory}.", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("apt-get install mariadb-server", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EnvironmentVariable_ByFamily_IsTheFamilysOwnUnlessSet()
+    {
+        Assert.Equal("SESSIONSTORE_MYSQL", new MySqlDevServerOptions().EnvironmentVariable);
+        Assert.Equal("SESSIONSTORE_MYSQL", new MySqlDevServerOptions { Family = MySqlServerFamily.MySql }.EnvironmentVariable);
+        Assert.Equal("SESSIONSTORE_MARIADB", new MySqlDevServerOptions { Family = MySqlServerFamily.MariaDb }.EnvironmentVariable);
+        Assert.Equal("MINE", new MySqlDevServerOptions { Family = MySqlServerFamily.MariaDb, EnvironmentVariable = "MINE" }.EnvironmentVariable);
+        Assert.Equal("mariadb:10.11", new MySqlDevServerOptions { Family = MySqlServerFamily.MariaDb }.TestcontainersImage);
+        Assert.Equal("mysql:8.4", new MySqlDevServerOptions { Family = MySqlServerFamily.MySql }.TestcontainersImage);
     }
 
     [Fact]

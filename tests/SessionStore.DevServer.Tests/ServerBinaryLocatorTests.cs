@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using SessionStore.DevServer.LocalProcess;
 
 namespace SessionStore.DevServer.Tests;
@@ -14,11 +15,11 @@ public sealed class ServerBinaryLocatorTests : IDisposable
         var bin = Directory.CreateDirectory(Path.Combine(_directory, "bin")).FullName;
         var mysqld = WriteScript(bin, "mysqld", "echo 'mysqld  Ver 8.4.3 for Linux on x86_64 (MySQL Community Server - GPL)'");
 
-        var (binary, reason) = await ServerBinaryLocator.FindAsync([bin], CancellationToken.None);
+        var (binary, reason) = await ServerBinaryLocator.FindAsync([bin], family: null, CancellationToken.None);
 
         Assert.True(binary is not null, reason);
         Assert.Equal(mysqld, binary.ServerPath);
-        Assert.Equal(ServerFlavor.MySql, binary.Flavor);
+        Assert.Equal(MySqlServerFamily.MySql, binary.Family);
         Assert.Equal(_directory, binary.BaseDirectory);
         Assert.Null(binary.InstallDbPath);
         Assert.StartsWith("mysqld  Ver 8.4.3", binary.VersionText, StringComparison.Ordinal);
@@ -29,7 +30,7 @@ public sealed class ServerBinaryLocatorTests : IDisposable
     {
         var mariadbd = WriteScript(_directory, "mariadbd", "echo 'broken' >&2; exit 3");
 
-        var (binary, reason) = await ServerBinaryLocator.FindAsync([_directory], CancellationToken.None);
+        var (binary, reason) = await ServerBinaryLocator.FindAsync([_directory], family: null, CancellationToken.None);
 
         Assert.Null(binary);
         Assert.Equal($"{mariadbd} --version failed with exit code 3: broken", reason);
@@ -39,11 +40,11 @@ public sealed class ServerBinaryLocatorTests : IDisposable
     public async Task FindAsync_OnThisMachine_FindsAServerAndWhatItNeedsToInitialise()
     {
         // The local-process tests need mariadbd or mysqld installed (.ci/run installs Debian's mariadb-server).
-        var (binary, reason) = await ServerBinaryLocator.FindAsync(searchDirectories: null, CancellationToken.None);
+        var (binary, reason) = await ServerBinaryLocator.FindAsync(searchDirectories: null, TestFamily.Current, CancellationToken.None);
 
         Assert.True(binary is not null, reason);
         Assert.True(Path.IsPathRooted(binary.ServerPath), binary.ServerPath);
-        if (binary.Flavor == ServerFlavor.MariaDb)
+        if (binary.Family == MySqlServerFamily.MariaDb)
         {
             Assert.True(File.Exists(binary.InstallDbPath), binary.InstallDbPath);
         }

@@ -1,3 +1,5 @@
+using SessionStore.Testing;
+
 namespace SessionStore.DevServer.Tests;
 
 internal static class TestOptions
@@ -10,6 +12,7 @@ internal static class TestOptions
         EnvironmentVariable = UnsetVariableName(),
         Database = database ?? UniqueName("db"),
         UseTestcontainers = false,
+        Family = TestFamily.Current,
     };
 
     public static string UnsetVariableName() => "SESSIONSTORE_TEST_" + Guid.NewGuid().ToString("N");

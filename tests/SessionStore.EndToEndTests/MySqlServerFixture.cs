@@ -1,5 +1,6 @@
 using MySqlConnector;
 using SessionStore.DevServer;
+using SessionStore.Testing;
 
 namespace SessionStore.EndToEndTests;
 
@@ -16,7 +17,7 @@ public sealed class MySqlServerFixture : IAsyncLifetime
     private MySqlDevServer Server => _server ?? throw new InvalidOperationException("The server has not started.");
 
     public async Task InitializeAsync() =>
-        _server = await MySqlDevServer.StartAsync(new MySqlDevServerOptions { Database = "sessionstore_e2e" });
+        _server = await MySqlDevServer.StartAsync(TestServer.Options("sessionstore_e2e"));
 
     public async Task DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using MySqlConnector;
 using SessionStore.IntegrationTests;
 using SessionStore.Sql;
@@ -27,7 +28,7 @@ public sealed class OwnDatabaseFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _serverConnectionString = (await TestServer.GetAsync()).ConnectionString;
+        _serverConnectionString = (await TestServer.GetAsync("sessionstore_tests")).ConnectionString;
         await Sql.ExecuteAsync(AdminConnectionString, $"CREATE DATABASE `{Database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
         await Sql.ExecuteAsync(AdminConnectionString, SqlStatements.CreateTableDdl(TableName.Parse($"{Database}.{Table}")));
     }

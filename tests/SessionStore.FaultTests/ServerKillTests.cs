@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -33,7 +34,7 @@ public sealed class ServerKillTests(ITestOutputHelper output)
     public async Task ServerKilledUnderLoad_OperationsFailPromptly_RecoverByThemselves_AndNoAcknowledgedWriteIsLost()
     {
         await using var server = await MySqlDevServer.StartLocalProcessAsync(
-            new MySqlDevServerOptions { Database = "faults" }, CancellationToken.None);
+            TestServer.Options("faults"), CancellationToken.None);
         var process = server.LocalProcess ?? throw new InvalidOperationException("Not a local server process: " + server.Description);
         var table = "kill_" + Guid.NewGuid().ToString("N")[..12];
         await Sql.ExecuteAsync(server.ConnectionString, SqlStatements.CreateTableDdl(TableName.Parse(table)));

@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ public sealed class HybridCacheFixture : IAsyncLifetime
 
     public string Table { get; } = "hybrid_" + Guid.NewGuid().ToString("N")[..16];
 
-    public async Task InitializeAsync() => _connectionString = (await TestServer.GetAsync()).ConnectionString;
+    public async Task InitializeAsync() => _connectionString = (await TestServer.GetAsync("sessionstore_hybrid_tests")).ConnectionString;
 
     public async Task DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -16,9 +17,12 @@ public sealed class SessionTableFixture : IAsyncLifetime
 
     public string ConnectionString => _server?.ConnectionString ?? throw new InvalidOperationException("The fixture is not initialized.");
 
+    /// <summary>The family of the server the tests run on.</summary>
+    public MySqlServerFamily Family => _server?.Family ?? throw new InvalidOperationException("The fixture is not initialized.");
+
     public async Task InitializeAsync()
     {
-        _server = await TestServer.GetAsync();
+        _server = await TestServer.GetAsync("sessionstore_tests");
         await ExecuteAsync(SqlStatements.CreateTableDdl(TableName.Parse(Table)));
     }
 

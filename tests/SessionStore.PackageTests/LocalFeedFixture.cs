@@ -4,6 +4,7 @@ using System.Security;
 using System.Text.RegularExpressions;
 using MySqlConnector;
 using SessionStore.DevServer;
+using SessionStore.Testing;
 
 namespace SessionStore.PackageTests;
 
@@ -57,7 +58,7 @@ public sealed class LocalFeedFixture : IAsyncLifetime
         Directory.CreateDirectory(PackagesFolder);
 
         // The server starts while the packages build.
-        var server = MySqlDevServer.StartAsync(new MySqlDevServerOptions { Database = "sessionstore_package_tests" });
+        var server = MySqlDevServer.StartAsync(TestServer.Options("sessionstore_package_tests"));
         try
         {
             try

@@ -15,11 +15,10 @@ internal static class DatabaseBootstrap
         """;
 
     /// <summary>
-    /// Creates <paramref name="database"/> when it is missing and returns a short server name such as
-    /// <c>MariaDB 10.11.19</c>. An existing database is never touched, so a user without the CREATE privilege
+    /// Creates <paramref name="database"/> when it is missing and returns which server answered. An existing database is never touched, so a user without the CREATE privilege
     /// can still use one a DBA made; a missing one that the user may not create fails with the server's error.
     /// </summary>
-    public static async Task<string> EnsureDatabaseAsync(string serverConnectionString, string database, CancellationToken cancellationToken)
+    public static async Task<ServerVersion> EnsureDatabaseAsync(string serverConnectionString, string database, CancellationToken cancellationToken)
     {
         // Our own short-lived connection stays out of the caller's pool.
         var builder = new MySqlConnectionStringBuilder(serverConnectionString) { Database = string.Empty, Pooling = false };
@@ -56,18 +55,8 @@ internal static class DatabaseBootstrap
                 }
             }
 
-            return DescribeVersion(version);
+            return ServerVersion.Parse(version);
         }
-    }
-
-    /// <summary>
-    /// Turns <c>10.11.19-MariaDB-0+deb12u1</c> into <c>MariaDB 10.11.19</c> and <c>8.4.3</c> into <c>MySQL 8.4.3</c>.
-    /// </summary>
-    internal static string DescribeVersion(string version)
-    {
-        var product = version.Contains("MariaDB", StringComparison.OrdinalIgnoreCase) ? "MariaDB" : "MySQL";
-        var dash = version.IndexOf('-', StringComparison.Ordinal);
-        return $"{product} {(dash > 0 ? version[..dash] : version)}";
     }
 
     // utf8mb4_unicode_ci exists on both MySQL and MariaDB, so every source gives the same collation.

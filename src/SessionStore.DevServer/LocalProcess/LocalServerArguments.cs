@@ -33,7 +33,7 @@ internal static class LocalServerArguments
     {
         List<string> arguments;
         string fileName;
-        if (binary.Flavor == ServerFlavor.MariaDb)
+        if (binary.Family == MySqlServerFamily.MariaDb)
         {
             fileName = binary.InstallDbPath!;
             arguments =
@@ -99,7 +99,7 @@ internal static class LocalServerArguments
             "--innodb-buffer-pool-size=64M",
         ];
 
-        if (binary.Flavor == ServerFlavor.MySql)
+        if (binary.Family == MySqlServerFamily.MySql)
         {
             arguments.AddRange(s_mySqlOnlyServerArguments);
             // The X Protocol plugin binds port 33060 by default, which two servers side by side would share.

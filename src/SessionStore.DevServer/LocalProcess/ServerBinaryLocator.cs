@@ -11,6 +11,25 @@ internal static class ServerBinaryLocator
     /// <summary>Where packages and tarballs put the server when it is not on <c>PATH</c> (sbin often is not, for non-root users).</summary>
     internal static readonly string[] WellKnownDirectories = ["/usr/sbin", "/usr/local/sbin", "/usr/local/mysql/bin"];
 
+    /// <summary>
+    /// Where <c>tools/oracle-mysql/provision.sh</c> puts its <c>mysqld</c> wrapper: Oracle MySQL unpacked from Debian's
+    /// newest suite into a private folder, for machines whose distribution ships MariaDB only.
+    /// </summary>
+    internal static string ProvisionedOracleMySqlDirectory
+    {
+        get
+        {
+            var cache = Environment.GetEnvironmentVariable("SESSIONSTORE_CACHE");
+            if (string.IsNullOrEmpty(cache))
+            {
+                var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+                cache = Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg, "sessionstore");
+            }
+
+            return Path.Combine(cache, "oracle-mysql", "bin");
+        }
+    }
+
     private static readonly string[] s_serverNames = ["mariadbd", "mysqld"];
 
     private static readonly string[] s_installDbNames = ["mariadb-install-db", "mysql_install_db"];
@@ -18,12 +37,15 @@ internal static class ServerBinaryLocator
     private static readonly TimeSpan s_versionTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Returns the first usable binary, or why there is none.
+    /// Returns the first usable binary of the family asked for (any, when <paramref name="family"/> is
+    /// <see langword="null"/>), or why there is none.
     /// </summary>
-    /// <param name="searchDirectories">Directories to search instead of <c>PATH</c> and <see cref="WellKnownDirectories"/>.</param>
+    /// <param name="searchDirectories">Directories to search instead of <c>PATH</c>, <see cref="WellKnownDirectories"/>
+    /// and <see cref="ProvisionedOracleMySqlDirectory"/>.</param>
+    /// <param name="family">The family asked for, or <see langword="null"/> for any.</param>
     /// <param name="cancellationToken">Cancels the search.</param>
     public static async Task<(ServerBinary? Binary, string? SkipReason)> FindAsync(
-        IReadOnlyList<string>? searchDirectories, CancellationToken cancellationToken)
+        IReadOnlyList<string>? searchDirectories, MySqlServerFamily? family, CancellationToken cancellationToken)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -43,16 +65,22 @@ internal static class ServerBinaryLocator
                 }
 
                 var (binary, problem) = await InspectAsync(path, directories, cancellationToken).ConfigureAwait(false);
-                if (binary is not null)
+                if (binary is not null && (family is null || binary.Family == family))
                 {
                     return (binary, null);
                 }
 
-                problems.Add(problem!);
+                problems.Add(problem ?? $"{path} is {binary!.VersionText}, not of the {family} family asked for");
             }
         }
 
-        var searched = $"no mariadbd or mysqld in {(directories.Count == 0 ? "(no directories)" : string.Join(", ", directories))}";
+        var wanted = family switch
+        {
+            MySqlServerFamily.MariaDb => "no MariaDB mariadbd or mysqld",
+            MySqlServerFamily.MySql => "no Oracle MySQL mysqld",
+            _ => "no mariadbd or mysqld",
+        };
+        var searched = $"{wanted} in {(directories.Count == 0 ? "(no directories)" : string.Join(", ", directories))}";
         return (null, problems.Count == 0 ? searched : string.Join("; ", problems));
     }
 
@@ -61,6 +89,7 @@ internal static class ServerBinaryLocator
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
         return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Concat(WellKnownDirectories)
+            .Append(ProvisionedOracleMySqlDirectory)
             .Distinct(StringComparer.Ordinal)
             .ToList();
     }
@@ -97,7 +126,7 @@ internal static class ServerBinaryLocator
 
         if (!versionText.Contains("MariaDB", StringComparison.OrdinalIgnoreCase))
         {
-            return (new ServerBinary(path, ServerFlavor.MySql, baseDirectory, null, versionText), null);
+            return (new ServerBinary(path, MySqlServerFamily.MySql, baseDirectory, null, versionText), null);
         }
 
         var candidates = new[] { realDirectory, Path.GetDirectoryName(path)!, Path.Combine(baseDirectory, "bin"), Path.Combine(baseDirectory, "scripts") }
@@ -109,7 +138,7 @@ internal static class ServerBinaryLocator
             .FirstOrDefault(IsExecutableFile);
         return installDb is null
             ? (null, $"{path} is MariaDB but neither mariadb-install-db nor mysql_install_db was found beside it or on PATH")
-            : (new ServerBinary(path, ServerFlavor.MariaDb, baseDirectory, installDb, versionText), null);
+            : (new ServerBinary(path, MySqlServerFamily.MariaDb, baseDirectory, installDb, versionText), null);
     }
 
     [UnsupportedOSPlatform("windows")]

@@ -7,6 +7,6 @@ internal sealed class ServerLimits
 
     public string? CurrentDatabase { get; set; }
 
-    /// <summary>The cluster variables the server has (<c>wsrep_on</c>, <c>group_replication_consistency</c>), by name.</summary>
+    /// <summary>The cluster variables the server has (<c>wsrep_on</c>, <c>group_replication_group_name</c>), by name.</summary>
     public IReadOnlyDictionary<string, string?> Variables { get; set; } = new Dictionary<string, string?>();
 }

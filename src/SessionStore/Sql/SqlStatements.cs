@@ -203,7 +203,15 @@ internal sealed class SqlStatements
           WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @table
           ORDER BY ORDINAL_POSITION;
         SELECT CAST(@@max_allowed_packet AS SIGNED) AS MaxAllowedPacket, DATABASE() AS CurrentDatabase;
-        SHOW VARIABLES WHERE Variable_name IN ('wsrep_on', 'group_replication_consistency');
+        SHOW VARIABLES WHERE Variable_name IN ('wsrep_on', 'group_replication_group_name');
+        """;
+
+    /// <summary>
+    /// This server's state in its replication group (<c>ONLINE</c>, <c>RECOVERING</c>, <c>OFFLINE</c>, <c>ERROR</c>,
+    /// <c>UNREACHABLE</c>), or no row when it is in none. Asked only when CausalReads is on and the server names a group.
+    /// </summary>
+    public const string GroupMemberState = """
+        SELECT MEMBER_STATE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid;
         """;
 
     /// <summary>The DDL for <paramref name="table"/>: numbered schema file 001 is this text for the default table name.</summary>
