@@ -26,6 +26,25 @@ public sealed class ServerBinaryLocatorTests : IDisposable
     }
 
     [Fact]
+    public async Task FindAsync_AskedForAFamily_SkipsTheOtherFamilysBinarySayingWhy()
+    {
+        var mariaDbBin = Directory.CreateDirectory(Path.Combine(_directory, "mariadb", "bin")).FullName;
+        var mySqlBin = Directory.CreateDirectory(Path.Combine(_directory, "mysql", "bin")).FullName;
+        var mariadbd = WriteScript(mariaDbBin, "mariadbd", "echo 'mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64'");
+        WriteScript(mariaDbBin, "mariadb-install-db", "exit 0");
+        var mysqld = WriteScript(mySqlBin, "mysqld", "echo 'mysqld  Ver 9.7.4-2 for Linux on x86_64 ((Debian))'");
+
+        var (forMySql, _) = await ServerBinaryLocator.FindAsync([mariaDbBin, mySqlBin], MySqlServerFamily.MySql, CancellationToken.None);
+        var (forMariaDb, _) = await ServerBinaryLocator.FindAsync([mySqlBin, mariaDbBin], MySqlServerFamily.MariaDb, CancellationToken.None);
+        var (none, reason) = await ServerBinaryLocator.FindAsync([mariaDbBin], MySqlServerFamily.MySql, CancellationToken.None);
+
+        Assert.Equal(mysqld, forMySql?.ServerPath);
+        Assert.Equal(mariadbd, forMariaDb?.ServerPath);
+        Assert.Null(none);
+        Assert.Equal($"{mariadbd} is mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64, not of the MySql family asked for", reason);
+    }
+
+    [Fact]
     public async Task FindAsync_WithABinaryWhoseVersionFails_SkipsItAndSaysWhy()
     {
         var mariadbd = WriteScript(_directory, "mariadbd", "echo 'broken' >&2; exit 3");
