@@ -13,8 +13,6 @@ namespace SessionStore.ClusterTests;
 /// </summary>
 internal sealed class FailoverLoad(IDistributedCache cache, int workers, int keysPerWorker, TimeSpan operationTimeout)
 {
-    private static readonly DistributedCacheEntryOptions s_entryOptions = new() { SlidingExpiration = TimeSpan.FromMinutes(20) };
-
     private readonly ConcurrentQueue<TimeSpan> _successes = new();
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<TimeSpan> _failureTimes = new();
@@ -76,7 +74,7 @@ internal sealed class FailoverLoad(IDistributedCache cache, int workers, int key
         {
             var ledger = ledgers[sequence % ledgers.Count];
             var value = $"worker {worker} write {sequence}";
-            if (!await TryAsync("Set", clock, token => cache.SetAsync(ledger.Key, Encoding.UTF8.GetBytes(value), s_entryOptions, token)))
+            if (!await TryAsync("Set", clock, token => cache.SetAsync(ledger.Key, Encoding.UTF8.GetBytes(value), ClusterCache.EntryOptions, token)))
             {
                 ledger.InDoubtWrite(value);
                 continue;

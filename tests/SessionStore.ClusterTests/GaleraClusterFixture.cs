@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using MySqlConnector;
 using SessionStore.ClusterTests.Galera;
+using SessionStore.ClusterTests.Harness;
 
 namespace SessionStore.ClusterTests;
 
@@ -13,15 +11,11 @@ namespace SessionStore.ClusterTests;
 /// </summary>
 public sealed class GaleraClusterFixture : IAsyncLifetime
 {
-    private const string Database = "sessionstore_cluster";
-
-    private const string ApplicationUser = "sessions";
-
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(150);
 
-    private readonly string _applicationPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
     private readonly List<string> _startLog = [];
     private GaleraCluster? _cluster;
+    private ClusterDatabase? _database;
 
     /// <summary>From nothing to three Synced nodes with the table and user in place.</summary>
     public TimeSpan StartDuration { get; private set; }
@@ -30,15 +24,12 @@ public sealed class GaleraClusterFixture : IAsyncLifetime
 
     internal GaleraCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not started.");
 
-    /// <summary>
-    /// <c>Server=127.0.0.1,127.0.0.2,127.0.0.3;LoadBalance=FailOver</c>: every new connection tries node 1 first and moves
-    /// on when it cannot connect. MySqlConnector has one <c>Port</c> for all hosts, hence one port on three addresses.
-    /// </summary>
-    internal string FailoverConnectionString(string applicationName) =>
-        ConnectionString(string.Join(',', Cluster.Nodes.Select(node => node.Host)), applicationName, MySqlLoadBalance.FailOver);
+    private ClusterDatabase Database => _database ?? throw new InvalidOperationException("The cluster is not started.");
 
-    internal string ConnectionString(GaleraNode node, string applicationName) =>
-        ConnectionString(node.Host, applicationName, MySqlLoadBalance.RoundRobin);
+    /// <inheritdoc cref="ClusterDatabase.FailoverConnectionString"/>
+    internal string FailoverConnectionString(string applicationName) => Database.FailoverConnectionString(applicationName);
+
+    internal string ConnectionString(GaleraNode node, string applicationName) => Database.ConnectionString(node, applicationName);
 
     public async Task InitializeAsync()
     {
@@ -46,7 +37,8 @@ public sealed class GaleraClusterFixture : IAsyncLifetime
         _cluster = await GaleraCluster.StartAsync(_startLog.Add, s_startTimeout, CancellationToken.None);
         try
         {
-            await CreateSchemaAsync();
+            _database = new ClusterDatabase(_cluster.Nodes);
+            await _database.CreateAsync("wsrep_sync_wait = 1");
         }
         catch
         {
@@ -66,21 +58,6 @@ public sealed class GaleraClusterFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A cache on <paramref name="connectionString"/>, through AddDbiSessionCache as an app would build it.</summary>
-    internal static ClusterCache CreateCache(string connectionString, bool causalReads)
-    {
-        var retries = new TransientRetryCounter();
-        var provider = new ServiceCollection()
-            .AddSingleton<ILogger<DbiSessionCache>>(retries)
-            .AddDbiSessionCache(options =>
-            {
-                options.Dsn = connectionString;
-                options.CausalReads = causalReads;
-            })
-            .BuildServiceProvider();
-        return new ClusterCache(provider, retries);
-    }
-
     /// <summary>
     /// Every node's wsrep_local_cert_failures + wsrep_local_bf_aborts: the transactions the cluster aborted for conflicts.
     /// </summary>
@@ -89,7 +66,7 @@ public sealed class GaleraClusterFixture : IAsyncLifetime
         long total = 0;
         foreach (var node in Cluster.Nodes)
         {
-            await using var connection = new MySqlConnection(Cluster.AdminConnectionString(node));
+            await using var connection = new MySqlConnection(node.AdminConnectionString);
             await connection.OpenAsync();
             await using var command = new MySqlCommand(
                 "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_cert_failures', 'wsrep_local_bf_aborts')", connection);
@@ -101,64 +78,5 @@ public sealed class GaleraClusterFixture : IAsyncLifetime
         }
 
         return total;
-    }
-
-    private string ConnectionString(string server, string applicationName, MySqlLoadBalance loadBalance) => new MySqlConnectionStringBuilder
-    {
-        Server = server,
-        Port = (uint)Cluster.SqlPort,
-        Database = Database,
-        UserID = ApplicationUser,
-        Password = _applicationPassword,
-        LoadBalance = loadBalance,
-        // A host that accepts TCP but never answers (a node frozen rather than dead) must not hold a failover for 15 s.
-        ConnectionTimeout = 3,
-        // Distinct names give distinct pools, so a session variable one cache sets never reaches another cache's reads.
-        ApplicationName = applicationName,
-    }.ConnectionString;
-
-    private async Task CreateSchemaAsync()
-    {
-        var schema = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "schema", "001_create_sessions.sql"));
-        var first = Cluster.Nodes[0];
-        await using (var connection = new MySqlConnection(Cluster.AdminConnectionString(first)))
-        {
-            await connection.OpenAsync();
-            var hosts = Cluster.Nodes.Select(node => node.Host).ToList();
-            List<string> statements =
-            [
-                $"CREATE DATABASE `{Database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
-                $"USE `{Database}`",
-                schema,
-                // The exact host is matched first, and a client's source address on loopback is 127.0.0.1 whichever
-                // node it dials; an entry per address keeps the user working however the kernel picks it.
-                .. hosts.Select(host => $"CREATE USER '{ApplicationUser}'@'{host}' IDENTIFIED BY '{_applicationPassword}'"),
-                // What the cache needs at run time, nothing more: no DDL.
-                .. hosts.Select(host => $"GRANT SELECT, INSERT, UPDATE, DELETE ON `{Database}`.* TO '{ApplicationUser}'@'{host}'"),
-            ];
-            foreach (var statement in statements)
-            {
-                await using var command = new MySqlCommand(statement, connection);
-                await command.ExecuteNonQueryAsync();
-            }
-        }
-
-        // DDL and grants replicate in total order but each node applies them in its own time. A causal read as root waits
-        // until a node has applied everything committed before it; then the application user must get in on every node.
-        foreach (var node in Cluster.Nodes)
-        {
-            await using (var admin = new MySqlConnection(Cluster.AdminConnectionString(node)))
-            {
-                await admin.OpenAsync();
-                await using var wait = new MySqlCommand($"SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*) FROM `{Database}`.sessions", admin);
-                await wait.ExecuteScalarAsync();
-            }
-
-            var asApplication = new MySqlConnectionStringBuilder(ConnectionString(node, "setup")) { Pooling = false }.ConnectionString;
-            await using var connection = new MySqlConnection(asApplication);
-            await connection.OpenAsync();
-            await using var command = new MySqlCommand("SELECT COUNT(*) FROM sessions", connection);
-            await command.ExecuteScalarAsync();
-        }
     }
 }

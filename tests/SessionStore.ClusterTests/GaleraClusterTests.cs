@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
-using Microsoft.Extensions.Caching.Distributed;
 using MySqlConnector;
 using SessionStore.ClusterTests.Galera;
 
@@ -18,33 +17,14 @@ public sealed class GaleraClusterTests(GaleraClusterFixture fixture, ITestOutput
 
     private static readonly TimeSpan s_healthTimeout = TimeSpan.FromSeconds(60);
 
-    private static readonly DistributedCacheEntryOptions s_entryOptions = new() { SlidingExpiration = TimeSpan.FromMinutes(20) };
-
     private IReadOnlyList<GaleraNode> Nodes => fixture.Cluster.Nodes;
 
     [Fact(Timeout = 120_000)]
     public async Task GetOnAnotherNode_RightAfterSet_WithCausalReads_IsNeverStale()
     {
         await StartAsync();
-        using var writer = GaleraClusterFixture.CreateCache(fixture.ConnectionString(Nodes[0], "causal-writer"), causalReads: true);
-        using var reader = GaleraClusterFixture.CreateCache(fixture.ConnectionString(Nodes[1], "causal-reader"), causalReads: true);
-        using var plainWriter = GaleraClusterFixture.CreateCache(fixture.ConnectionString(Nodes[0], "plain-writer"), causalReads: false);
-        using var plainReader = GaleraClusterFixture.CreateCache(fixture.ConnectionString(Nodes[1], "plain-reader"), causalReads: false);
-
-        var plain = new PairCounts();
-        var causal = new PairCounts();
-        foreach (var cache in new[] { writer, reader, plainWriter, plainReader })
-        {
-            // The first operation of each cache reads the table's shape; keep it out of the timing.
-            Assert.Null(await cache.Cache.GetAsync(Guid.NewGuid().ToString()));
-        }
-
-        // Interleaved, so that both see the same machine and the same cluster.
-        for (var pair = 0; pair < CausalPairs; pair++)
-        {
-            await WriteThenReadElsewhereAsync(plainWriter, plainReader, plain);
-            await WriteThenReadElsewhereAsync(writer, reader, causal);
-        }
+        var (plain, causal, _) = await PairCounts.CompareCausalReadsAsync(
+            name => fixture.ConnectionString(Nodes[0], name), name => fixture.ConnectionString(Nodes[1], name), CausalPairs);
 
         output.WriteLine($"Without CausalReads: {plain.Stale} of {CausalPairs} reads on node2 right after a write on node1 were stale ({100.0 * plain.Stale / CausalPairs:0.0} %), {plain.Elapsed.TotalMilliseconds / CausalPairs:0.00} ms per pair.");
         output.WriteLine($"With CausalReads:    {causal.Stale} of {CausalPairs} stale, {causal.Elapsed.TotalMilliseconds / CausalPairs:0.00} ms per pair.");
@@ -67,24 +47,13 @@ public sealed class GaleraClusterTests(GaleraClusterFixture fixture, ITestOutput
         var longestAcceptableGap = TimeSpan.FromSeconds(10);
 
         await StartAsync();
-        var connectionString = fixture.FailoverConnectionString("failover-load");
-        using var loadCache = GaleraClusterFixture.CreateCache(connectionString, causalReads: true);
-        Assert.Null(await loadCache.Cache.GetAsync(Guid.NewGuid().ToString()));
+        using var run = await FailoverLoadRun.CreateAsync(fixture.FailoverConnectionString);
+        var connectionString = run.ConnectionString;
         var victim = await ConnectedNodeAsync(connectionString);
         var survivor = Nodes.Last(node => node != victim);
-        var load = new FailoverLoad(loadCache.Cache, workers: 4, keysPerWorker: 16, operationTimeout: TimeSpan.FromSeconds(10));
+        var (load, unpooled, clock) = (run.Pooled, run.Unpooled, run.Clock);
 
-        // A pool keeps reusing its connections to the node it failed over to; an app that opens new connections (a pool
-        // that grows, an instance that starts) reaches the restarted node as soon as it listens. One unpooled worker is
-        // that app.
-        var unpooledConnectionString = new MySqlConnectionStringBuilder(fixture.FailoverConnectionString("failover-unpooled")) { Pooling = false }.ConnectionString;
-        using var unpooledCache = GaleraClusterFixture.CreateCache(unpooledConnectionString, causalReads: true);
-        Assert.Null(await unpooledCache.Cache.GetAsync(Guid.NewGuid().ToString()));
-        var unpooled = new FailoverLoad(unpooledCache.Cache, workers: 1, keysPerWorker: 16, operationTimeout: TimeSpan.FromSeconds(10));
-
-        var clock = Stopwatch.StartNew();
-        using var stop = new CancellationTokenSource();
-        var running = Task.WhenAll(load.RunAsync(clock, stop.Token), unpooled.RunAsync(clock, stop.Token));
+        run.Start();
         TimeSpan killedAt, restartBegan, restartedAt, rejoinedAt;
         string? recoveredPosition;
         try
@@ -92,42 +61,42 @@ public sealed class GaleraClusterTests(GaleraClusterFixture fixture, ITestOutput
             await Task.Delay(killAt);
             victim.Crash();
             killedAt = clock.Elapsed;
-            await Task.Delay(Max(restartAt - clock.Elapsed, TimeSpan.Zero));
+            await Task.Delay(LoadReport.Max(restartAt - clock.Elapsed, TimeSpan.Zero));
             restartBegan = clock.Elapsed;
             recoveredPosition = await fixture.Cluster.RestartAsync(victim, CancellationToken.None);
             restartedAt = clock.Elapsed;
             await fixture.Cluster.WaitUntilSyncedAsync(s_healthTimeout, CancellationToken.None);
             rejoinedAt = clock.Elapsed;
-            await Task.Delay(Max(minimumLoad - clock.Elapsed, afterRejoin));
+            await Task.Delay(LoadReport.Max(minimumLoad - clock.Elapsed, afterRejoin));
         }
         finally
         {
-            await stop.CancelAsync();
-            await running;
+            await run.StopAsync();
         }
 
         var loadEnded = clock.Elapsed;
         var gap = load.LongestGap(loadEnded);
         var unpooledGap = unpooled.LongestGap(loadEnded);
-        using var throughSurvivor = GaleraClusterFixture.CreateCache(fixture.ConnectionString(survivor, "failover-verify"), causalReads: true);
-        using var throughVictim = GaleraClusterFixture.CreateCache(fixture.ConnectionString(victim, "failover-verify-rejoined"), causalReads: true);
-        var acknowledged = load.Ledgers.Concat(unpooled.Ledgers).Where(ledger => ledger.LastAcknowledged is not null).ToList();
-        var lostOnSurvivor = await FindLostWritesAsync(throughSurvivor, acknowledged);
-        var lostOnVictim = await FindLostWritesAsync(throughVictim, acknowledged);
+        using var throughSurvivor = ClusterCache.Create(fixture.ConnectionString(survivor, "failover-verify"), causalReads: true);
+        using var throughVictim = ClusterCache.Create(fixture.ConnectionString(victim, "failover-verify-rejoined"), causalReads: true);
+        var acknowledged = run.Acknowledged;
+        var lostOnSurvivor = await KeyLedger.FindLostWritesAsync(throughSurvivor, acknowledged);
+        var lostOnVictim = await KeyLedger.FindLostWritesAsync(throughVictim, acknowledged);
 
         output.WriteLine($"Load through {connectionString.Split(';')[0]} (LoadBalance=FailOver), first connected to {victim.Name}: 4 pooled workers and 1 unpooled for {loadEnded.TotalSeconds:0.0} s.");
         output.WriteLine($"{victim.Name} killed (SIGKILL) at {killedAt.TotalSeconds:0.0} s; restart began at {restartBegan.TotalSeconds:0.0} s, launched after --wsrep-recover at {restartedAt.TotalSeconds:0.0} s from position {recoveredPosition ?? "(none: full SST)"}; three Synced members again at {rejoinedAt.TotalSeconds:0.0} s ({(rejoinedAt - restartedAt).TotalSeconds:0.0} s after the launch).");
-        output.WriteLine($"Pooled workers: {load.Successes.Count} succeeded, {load.Failures.Values.Sum()} failed ({Describe(load.Failures)}); {load.WritesAcknowledged} writes acknowledged.");
-        output.WriteLine($"Cache retries of transient errors: {TransientRetryCounter.Describe([loadCache.Retries])}.");
-        output.WriteLine($"Longest gap between successful operations: {gap.Length.TotalSeconds:0.00} s, from {gap.From.TotalSeconds:0.0} s. Failures{Window(load.FailureTimes)}.");
-        output.WriteLine($"Unpooled worker: {unpooled.Successes.Count} succeeded, {unpooled.Failures.Values.Sum()} failed ({Describe(unpooled.Failures)}{Window(unpooled.FailureTimes)}); retries {TransientRetryCounter.Describe([unpooledCache.Retries])}; longest gap {unpooledGap.Length.TotalSeconds:0.00} s from {unpooledGap.From.TotalSeconds:0.0} s.");
-        output.WriteLine($"Keys checked: {acknowledged.Count}; in doubt at the end (a failed Set after the last acknowledged one): {acknowledged.Count(ledger => ledger.InDoubt.Count > 0)}.");
+        foreach (var line in run.Describe(loadEnded))
+        {
+            output.WriteLine(line);
+        }
+
+        output.WriteLine(FailoverLoadRun.DescribeKeys(acknowledged));
 
         Assert.True(gap.Length < longestAcceptableGap,
-            $"The load stalled for {gap.Length.TotalSeconds:0.0} s from {gap.From.TotalSeconds:0.0} s (the node was killed at {killedAt.TotalSeconds:0.0} s); failures: {Describe(load.Failures)}.");
+            $"The load stalled for {gap.Length.TotalSeconds:0.0} s from {gap.From.TotalSeconds:0.0} s (the node was killed at {killedAt.TotalSeconds:0.0} s); failures: {LoadReport.Describe(load.Failures)}.");
         Assert.True(load.Successes.Any(time => time > rejoinedAt), "No operation succeeded after the killed node had rejoined.");
         Assert.True(unpooledGap.Length < longestAcceptableGap,
-            $"The unpooled worker stalled for {unpooledGap.Length.TotalSeconds:0.0} s from {unpooledGap.From.TotalSeconds:0.0} s; failures: {Describe(unpooled.Failures)}.");
+            $"The unpooled worker stalled for {unpooledGap.Length.TotalSeconds:0.0} s from {unpooledGap.From.TotalSeconds:0.0} s; failures: {LoadReport.Describe(unpooled.Failures)}.");
         Assert.Empty(load.ReadMismatches);
         Assert.Empty(unpooled.ReadMismatches);
         Assert.True(lostOnSurvivor.Count == 0, $"Acknowledged writes lost, read through {survivor.Name}:{Environment.NewLine}{string.Join(Environment.NewLine, lostOnSurvivor.Take(20))}");
@@ -140,7 +109,7 @@ public sealed class GaleraClusterTests(GaleraClusterFixture fixture, ITestOutput
         const int writers = 16;
         const int writesPerWriter = 25;
         await StartAsync();
-        var caches = Nodes.Select(node => GaleraClusterFixture.CreateCache(fixture.ConnectionString(node, "conflicts-" + node.Name), causalReads: true)).ToList();
+        var caches = Nodes.Select(node => ClusterCache.Create(fixture.ConnectionString(node, "conflicts-" + node.Name), causalReads: true)).ToList();
         try
         {
             foreach (var cache in caches)
@@ -165,7 +134,7 @@ public sealed class GaleraClusterTests(GaleraClusterFixture fixture, ITestOutput
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                     try
                     {
-                        await cache.SetAsync(key, Encoding.UTF8.GetBytes(value), s_entryOptions, timeout.Token);
+                        await cache.SetAsync(key, Encoding.UTF8.GetBytes(value), ClusterCache.EntryOptions, timeout.Token);
                     }
                     catch (Exception exception) when (exception is MySqlException or OperationCanceledException)
                     {
@@ -190,11 +159,11 @@ public sealed class GaleraClusterTests(GaleraClusterFixture fixture, ITestOutput
                 .ToDictionary(group => group.Key, group => group.Count());
             output.WriteLine($"{writers} writers ({writers / caches.Count}-{(writers + caches.Count - 1) / caches.Count} per node) × {writesPerWriter} Sets of one key in {elapsed.TotalSeconds:0.0} s.");
             output.WriteLine($"Conflicts the cluster aborted (wsrep_local_cert_failures + wsrep_local_bf_aborts, all nodes): {conflicts}.");
-            output.WriteLine($"Retried by the cache: {TransientRetryCounter.Describe(caches.Select(cache => cache.Retries))}; escaped to the caller: {escaped.Count} ({Describe(escapedByKind)}).");
+            output.WriteLine($"Retried by the cache: {TransientRetryCounter.Describe(caches.Select(cache => cache.Retries))}; escaped to the caller: {escaped.Count} ({LoadReport.Describe(escapedByKind)}).");
             output.WriteLine($"Final value on node1/node2/node3: {string.Join(" / ", finals.Select(v => v ?? "(none)"))}.");
 
             Assert.True(escaped.IsEmpty,
-                $"{escaped.Count} of {writers * writesPerWriter} Sets failed after the cache's retries: {Describe(escapedByKind)}; " +
+                $"{escaped.Count} of {writers * writesPerWriter} Sets failed after the cache's retries: {LoadReport.Describe(escapedByKind)}; " +
                 $"retried: {TransientRetryCounter.Describe(caches.Select(cache => cache.Retries))}; cluster conflicts: {conflicts}.");
             Assert.All(finals, final => Assert.Equal(finals[0], final));
             Assert.Contains(finals[0], written);
@@ -218,56 +187,10 @@ public sealed class GaleraClusterTests(GaleraClusterFixture fixture, ITestOutput
         await fixture.Cluster.EnsureHealthyAsync(s_healthTimeout, CancellationToken.None);
     }
 
-    private static async Task WriteThenReadElsewhereAsync(ClusterCache writer, ClusterCache reader, PairCounts counts)
-    {
-        var key = Guid.NewGuid().ToString();
-        var value = Encoding.UTF8.GetBytes(key);
-        var started = Stopwatch.GetTimestamp();
-        await writer.Cache.SetAsync(key, value, s_entryOptions);
-        var read = await reader.Cache.GetAsync(key);
-        counts.Elapsed += Stopwatch.GetElapsedTime(started);
-        if (read is null)
-        {
-            counts.Stale++;
-        }
-        else if (!read.AsSpan().SequenceEqual(value))
-        {
-            counts.Wrong++;
-        }
-    }
-
     /// <summary>The node a new connection with this connection string reaches, as the cache's pool would.</summary>
     private async Task<GaleraNode> ConnectedNodeAsync(string connectionString)
     {
-        var probe = new MySqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
-        await using var connection = new MySqlConnection(probe);
-        await connection.OpenAsync();
-        await using var command = new MySqlCommand("SELECT @@wsrep_node_name", connection);
-        var name = (string?)await command.ExecuteScalarAsync();
+        var name = await LoadReport.ReadOnConnectedServerAsync(connectionString, "@@wsrep_node_name");
         return Nodes.Single(node => node.Name == name);
     }
-
-    private static async Task<List<string>> FindLostWritesAsync(ClusterCache cache, IEnumerable<KeyLedger> ledgers)
-    {
-        var lost = new List<string>();
-        foreach (var ledger in ledgers)
-        {
-            var read = await cache.Cache.GetAsync(ledger.Key);
-            var stored = read is null ? null : Encoding.UTF8.GetString(read);
-            if (!ledger.Admits(stored))
-            {
-                lost.Add($"{ledger.Key}: last acknowledged '{ledger.LastAcknowledged}', read {(stored is null ? "nothing" : $"'{stored}'")}");
-            }
-        }
-
-        return lost;
-    }
-
-    private static string Window(IReadOnlyCollection<TimeSpan> times) =>
-        times.Count == 0 ? string.Empty : $" between {times.Min().TotalSeconds:0.0} s and {times.Max().TotalSeconds:0.0} s";
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private static string Describe(IReadOnlyDictionary<string, int> counts) =>
-        counts.Count == 0 ? "none" : string.Join(", ", counts.OrderByDescending(pair => pair.Value).Select(pair => $"{pair.Key} × {pair.Value}"));
 }

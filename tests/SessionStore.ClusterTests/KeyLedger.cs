@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace SessionStore.ClusterTests;
 
 /// <summary>
@@ -13,6 +15,23 @@ internal sealed class KeyLedger(string key)
     public string? LastAcknowledged { get; private set; }
 
     public IReadOnlyList<string> InDoubt => _inDoubtSinceAcknowledged;
+
+    /// <summary>Every ledger whose key, read through <paramref name="cache"/>, holds what it may not: one line each.</summary>
+    public static async Task<List<string>> FindLostWritesAsync(ClusterCache cache, IEnumerable<KeyLedger> ledgers)
+    {
+        var lost = new List<string>();
+        foreach (var ledger in ledgers)
+        {
+            var read = await cache.Cache.GetAsync(ledger.Key);
+            var stored = read is null ? null : Encoding.UTF8.GetString(read);
+            if (!ledger.Admits(stored))
+            {
+                lost.Add($"{ledger.Key}: last acknowledged '{ledger.LastAcknowledged}', read {(stored is null ? "nothing" : $"'{stored}'")}");
+            }
+        }
+
+        return lost;
+    }
 
     public void Acknowledged(string value)
     {

@@ -1,46 +1,31 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using MySqlConnector;
+using SessionStore.ClusterTests.Harness;
 
 namespace SessionStore.ClusterTests.Galera;
 
 /// <summary>
-/// A throwaway three-node MariaDB Galera cluster on 127.0.0.1, .2 and .3, one temporary directory for all of it.
-/// Killed and deleted on dispose, when the test host exits (<c>AppDomain.ProcessExit</c>), and by a
-/// <see cref="ClusterWatchdog"/> when the host is killed.
+/// A throwaway three-node MariaDB Galera cluster on 127.0.0.1, .2 and .3: the <see cref="LoopbackCluster{TNode}"/> with
+/// Galera's bootstrap, state transfers, restart from a recovered position, and wsrep status.
 /// </summary>
-internal sealed class GaleraCluster : IAsyncDisposable
+internal sealed class GaleraCluster : LoopbackCluster<GaleraNode>
 {
     public const string DirectoryPrefix = "sessionstore-galera-";
 
     public const int Size = 3;
 
-    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(100);
+    private const int DeleteAttempts = 5;
 
     private readonly GaleraBinaries _binaries;
     private readonly string _clusterName;
-    private readonly Process _watchdog;
-    private readonly EventHandler _killOnHostExit;
-    private int _disposed;
 
     private GaleraCluster(GaleraBinaries binaries, string rootDirectory, IReadOnlyList<GaleraNode> nodes)
+        : base(rootDirectory, nodes, DeleteAttempts)
     {
         _binaries = binaries;
-        RootDirectory = rootDirectory;
-        Nodes = nodes;
         _clusterName = "sessionstore-" + Guid.NewGuid().ToString("N")[..12];
-        _watchdog = ClusterWatchdog.Start(Environment.ProcessId, rootDirectory);
-        _killOnHostExit = (_, _) => TearDown();
-        AppDomain.CurrentDomain.ProcessExit += _killOnHostExit;
     }
-
-    public string RootDirectory { get; }
-
-    public IReadOnlyList<GaleraNode> Nodes { get; }
-
-    /// <summary>The SQL port, the same on every node's address.</summary>
-    public int SqlPort => Nodes[0].SqlPort;
 
     /// <summary>
     /// Creates the directories, initialises node 1's datadir, bootstraps node 1 and lets nodes 2 and 3 join it by rsync
@@ -50,12 +35,11 @@ internal sealed class GaleraCluster : IAsyncDisposable
     {
         var binaries = await GaleraPrerequisites.FindAsync(cancellationToken);
         var stopwatch = Stopwatch.StartNew();
-        var root = Directory.CreateTempSubdirectory(DirectoryPrefix).FullName;
+        var root = await CreateRootDirectoryAsync(DirectoryPrefix, cancellationToken);
 
         // The nodes may run as another user (mysql), who must be able to reach their directories.
         File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        await File.WriteAllTextAsync(Path.Combine(root, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture), cancellationToken);
 
         List<GaleraNode> nodes;
         int sqlPort;
@@ -74,7 +58,7 @@ internal sealed class GaleraCluster : IAsyncDisposable
         }
         catch
         {
-            DeleteDirectory(root);
+            DeleteDirectory(root, DeleteAttempts);
             throw;
         }
 
@@ -132,16 +116,6 @@ internal sealed class GaleraCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Password-less root over TCP to one node, unpooled: for setup and status, never for the code under test.</summary>
-    public string AdminConnectionString(GaleraNode node) => new MySqlConnectionStringBuilder
-    {
-        Server = node.Host,
-        Port = (uint)SqlPort,
-        UserID = "root",
-        Pooling = false,
-        ConnectionTimeout = 3,
-    }.ConnectionString;
-
     /// <summary>
     /// Starts a stopped node again the way Debian's service does (galera_recovery): first <c>mariadbd --wsrep-recover</c>
     /// reads the last committed position from InnoDB, then the node starts from it. After a <c>kill -9</c> grastate.dat
@@ -180,52 +154,23 @@ internal sealed class GaleraCluster : IAsyncDisposable
     /// Waits until every node is a Synced member of a primary component of three; throws with every node's status and log
     /// when that takes longer than <paramref name="timeout"/>, or at once when a node's process exits.
     /// </summary>
-    public async Task WaitUntilSyncedAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
-        try
-        {
-            await WaitUntilAsync(Nodes, status => status.IsSyncedMemberOf(Size), timeoutSource.Token);
-        }
-        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException(
-                $"The cluster was not three Synced nodes within {timeout.TotalSeconds:0} s.{Environment.NewLine}{await DescribeAsync(CancellationToken.None)}");
-        }
-    }
+    public Task WaitUntilSyncedAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        WithinAsync(
+            timeout,
+            "The cluster was not three Synced nodes",
+            token => WaitUntilAsync(Nodes, status => status.IsSyncedMemberOf(Size), token),
+            cancellationToken);
 
     /// <summary>Polls until every one of <paramref name="nodes"/> reports a status that satisfies <paramref name="condition"/>.</summary>
-    public async Task WaitUntilAsync(IReadOnlyList<GaleraNode> nodes, Func<NodeStatus, bool> condition, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var satisfied = true;
-            foreach (var node in nodes)
-            {
-                node.ThrowIfExited();
-                if (await TryReadStatusAsync(node, cancellationToken) is not { } status || !condition(status))
-                {
-                    satisfied = false;
-                    break;
-                }
-            }
-
-            if (satisfied)
-            {
-                return;
-            }
-
-            await Task.Delay(s_pollInterval, cancellationToken);
-        }
-    }
+    public Task WaitUntilAsync(IReadOnlyList<GaleraNode> nodes, Func<NodeStatus, bool> condition, CancellationToken cancellationToken) =>
+        WaitUntilEveryNodeAsync(nodes, TryReadStatusAsync, condition, cancellationToken);
 
     /// <summary>The node's wsrep status, or null while it does not answer (down, or not yet accepting connections).</summary>
     public async Task<NodeStatus?> TryReadStatusAsync(GaleraNode node, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = new MySqlConnection(AdminConnectionString(node));
+            await using var connection = new MySqlConnection(node.AdminConnectionString);
             await connection.OpenAsync(cancellationToken);
             await using var command = new MySqlCommand(
                 "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_cluster_size', 'wsrep_local_state_comment', 'wsrep_cluster_status')",
@@ -251,23 +196,11 @@ internal sealed class GaleraCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Every node's status and the tail of its log, for failure messages.</summary>
-    public async Task<string> DescribeAsync(CancellationToken cancellationToken)
+    /// <summary>The node's wsrep status, or that it does not answer.</summary>
+    protected override async Task<string> DescribeViewAsync(GaleraNode node, CancellationToken cancellationToken)
     {
-        var report = new StringBuilder();
-        foreach (var node in Nodes)
-        {
-            var status = node.IsRunning ? await TryReadStatusAsync(node, cancellationToken) : null;
-            report.AppendLine(CultureInfo.InvariantCulture, $"== {node.Name} ({node.Host}): {(node.IsRunning ? "running" : "not running")}, {status?.ToString() ?? "no answer"}");
-            report.AppendLine(node.ReadDiagnostics());
-        }
-
-        return report.ToString();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Task.Run(TearDown);
+        var status = node.IsRunning ? await TryReadStatusAsync(node, cancellationToken) : null;
+        return status?.ToString() ?? "no answer";
     }
 
     private async Task<string?> RecoverPositionAsync(GaleraNode node, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
@@ -291,45 +224,4 @@ internal sealed class GaleraCluster : IAsyncDisposable
 
     private void Launch(GaleraNode node, bool bootstrap) =>
         node.Launch(_binaries.ServerPath, GaleraNodeArguments.For(_binaries, node, Nodes, _clusterName, bootstrap));
-
-    /// <summary>Kills every node, deletes the directory, stops the watchdog. Runs once, from dispose or host exit.</summary>
-    private void TearDown()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        AppDomain.CurrentDomain.ProcessExit -= _killOnHostExit;
-        foreach (var node in Nodes)
-        {
-            node.Stop();
-        }
-
-        DeleteDirectory(RootDirectory);
-        ToolRunner.KillTree(_watchdog);
-        _watchdog.Dispose();
-    }
-
-    private static void DeleteDirectory(string path)
-    {
-        const int attempts = 5;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                if (Directory.Exists(path))
-                {
-                    Directory.Delete(path, recursive: true);
-                }
-
-                return;
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && attempt < attempts)
-            {
-                // A just-killed node (or its rsync) can still be writing a file for a moment.
-                Thread.Sleep(200);
-            }
-        }
-    }
 }

@@ -1,180 +1,26 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
+using SessionStore.ClusterTests.Harness;
 
 namespace SessionStore.ClusterTests.Galera;
 
 /// <summary>
-/// One node of the loopback cluster: its own address (127.0.0.N), ports and directory, and the mariadbd process
-/// currently running for it, if any.
+/// One node of the loopback Galera cluster: a <see cref="ClusterNode"/> running mariadbd, whose group communication,
+/// IST and SST also listen on its own address.
 /// </summary>
-internal sealed class GaleraNode
+internal sealed class GaleraNode(int number, string directory, int sqlPort, int gcommPort, int istPort, int sstPort)
+    : ClusterNode(number, directory, sqlPort, "mariadbd")
 {
-    private const int DiagnosticLines = 40;
-
-    private readonly Lock _gate = new();
-    private Process? _process;
-    private OutputTail _output = new(DiagnosticLines);
-
-    public GaleraNode(int number, string directory, int sqlPort, int gcommPort, int istPort, int sstPort)
-    {
-        Number = number;
-        Directory = directory;
-        SqlPort = sqlPort;
-        GcommPort = gcommPort;
-        IstPort = istPort;
-        SstPort = sstPort;
-    }
-
-    public int Number { get; }
-
-    public string Name => "node" + Number.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>127.0.0.N: SQL, group communication, IST and SST all listen here, so nodes never share a socket.</summary>
-    public string Host => "127.0.0." + Number.ToString(CultureInfo.InvariantCulture);
-
     public IPAddress Address => IPAddress.Parse(Host);
 
-    public int SqlPort { get; }
-
     /// <summary>Group communication (gcomm), Galera's 4567.</summary>
-    public int GcommPort { get; }
+    public int GcommPort { get; } = gcommPort;
 
     /// <summary>Incremental state transfer receiver, Galera's 4568.</summary>
-    public int IstPort { get; }
+    public int IstPort { get; } = istPort;
 
     /// <summary>Snapshot state transfer receiver (the joiner's rsync daemon), Galera's 4444.</summary>
-    public int SstPort { get; }
-
-    public string Directory { get; }
-
-    public string DataDirectory => Path.Combine(Directory, "data");
-
-    public string ErrorLog => Path.Combine(Directory, "error.log");
-
-    public string SocketPath => Path.Combine(Directory, "mysqld.sock");
+    public int SstPort { get; } = sstPort;
 
     /// <summary>Where <c>mariadbd --wsrep-recover</c> writes, so that the node's own log stays one run's story.</summary>
     public string RecoveryLog => Path.Combine(Directory, "recovery.log");
-
-    /// <summary>mariadbd's own pid file.</summary>
-    public string PidFile => Path.Combine(Directory, "mysqld.pid");
-
-    /// <summary>
-    /// Written by the harness the moment the process starts (mariadbd writes <see cref="PidFile"/> only later, after a
-    /// state transfer): the orphan watchdog reads it.
-    /// </summary>
-    public string LaunchedPidFile => Path.Combine(Directory, "launched.pid");
-
-    public bool IsRunning
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _process is { HasExited: false };
-            }
-        }
-    }
-
-    /// <summary>Starts mariadbd with <paramref name="arguments"/>; the node must not be running.</summary>
-    public void Launch(string serverPath, IReadOnlyList<string> arguments)
-    {
-        lock (_gate)
-        {
-            if (_process is { HasExited: false })
-            {
-                throw new InvalidOperationException($"{Name} is already running (pid {_process.Id}).");
-            }
-
-            _process?.Dispose();
-            var output = new OutputTail(DiagnosticLines);
-            var process = new Process { StartInfo = ToolRunner.CreateStartInfo(serverPath, arguments) };
-            process.OutputDataReceived += (_, e) => output.Add(e.Data);
-            process.ErrorDataReceived += (_, e) => output.Add(e.Data);
-            process.Start();
-            _process = process;
-            _output = output;
-            File.WriteAllText(LaunchedPidFile, process.Id.ToString(CultureInfo.InvariantCulture));
-            process.StandardInput.Close();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-    }
-
-    /// <summary>
-    /// <c>kill -9</c> of the server process alone, as a crash or a pulled plug: no shutdown, InnoDB recovers at the next start.
-    /// </summary>
-    public void Crash()
-    {
-        Process process;
-        lock (_gate)
-        {
-            process = _process ?? throw new InvalidOperationException($"{Name} was never started.");
-        }
-
-        process.Kill(entireProcessTree: false);
-        process.WaitForExit(TimeSpan.FromSeconds(10));
-    }
-
-    /// <summary>Kills the server and whatever it started (a state-transfer script, rsync) and waits for it.</summary>
-    public void Stop()
-    {
-        lock (_gate)
-        {
-            if (_process is null)
-            {
-                return;
-            }
-
-            ToolRunner.KillTree(_process);
-            try
-            {
-                _process.WaitForExit(TimeSpan.FromSeconds(10));
-            }
-            catch (InvalidOperationException)
-            {
-                // Never started.
-            }
-
-            _process.Dispose();
-            _process = null;
-        }
-    }
-
-    /// <summary>Throws with the node's log when its process has exited, which no wait should sit through.</summary>
-    public void ThrowIfExited()
-    {
-        int exitCode;
-        lock (_gate)
-        {
-            if (_process is not { HasExited: true } exited)
-            {
-                return;
-            }
-
-            exitCode = exited.ExitCode;
-        }
-
-        throw new InvalidOperationException($"{Name}'s mariadbd exited with code {exitCode}.{Environment.NewLine}{ReadDiagnostics()}");
-    }
-
-    public string ReadDiagnostics()
-    {
-        string log;
-        try
-        {
-            using var stream = new FileStream(ErrorLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream);
-            var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(DiagnosticLines);
-            log = $"Last lines of {ErrorLog}:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            log = $"{ErrorLog} could not be read: {exception.Message}";
-        }
-
-        var output = _output.ToString();
-        return output.Length == 0 ? log : $"{log}{Environment.NewLine}Output of {Name}'s mariadbd:{Environment.NewLine}{output}";
-    }
 }

@@ -1,3 +1,5 @@
+using SessionStore.ClusterTests.Harness;
+
 namespace SessionStore.ClusterTests.Galera;
 
 /// <summary>

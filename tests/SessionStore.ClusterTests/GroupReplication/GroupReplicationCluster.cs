@@ -2,18 +2,17 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using MySqlConnector;
-using SessionStore.ClusterTests.Galera;
+using SessionStore.ClusterTests.Harness;
 
 namespace SessionStore.ClusterTests.GroupReplication;
 
 /// <summary>
 /// A throwaway three-member MySQL group (group replication in single-primary mode, the engine of InnoDB Cluster) on
-/// 127.0.0.1, .2 and .3, one temporary directory for all of it. Killed and deleted on dispose, when the test host exits
-/// (<c>AppDomain.ProcessExit</c>), and by a <see cref="ClusterWatchdog"/> when the host is killed.
+/// 127.0.0.1, .2 and .3: the <see cref="LoopbackCluster{TNode}"/> with the group's bootstrap, joins, primary and
+/// membership.
 /// </summary>
-internal sealed class GroupReplicationCluster : IAsyncDisposable
+internal sealed class GroupReplicationCluster : LoopbackCluster<GroupReplicationNode>
 {
     public const string DirectoryPrefix = "sessionstore-groupreplication-";
 
@@ -21,31 +20,17 @@ internal sealed class GroupReplicationCluster : IAsyncDisposable
 
     private const string RecoveryUser = "recovery";
 
-    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(100);
+    private const int DeleteAttempts = 10;
 
     private readonly string _serverPath;
     private readonly string _groupName = Guid.NewGuid().ToString();
     private readonly string _recoveryPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-    private readonly Process _watchdog;
-    private readonly EventHandler _killOnHostExit;
-    private int _disposed;
 
     private GroupReplicationCluster(string serverPath, string rootDirectory, IReadOnlyList<GroupReplicationNode> nodes)
+        : base(rootDirectory, nodes, DeleteAttempts)
     {
         _serverPath = serverPath;
-        RootDirectory = rootDirectory;
-        Nodes = nodes;
-        _watchdog = ClusterWatchdog.Start(Environment.ProcessId, rootDirectory);
-        _killOnHostExit = (_, _) => TearDown();
-        AppDomain.CurrentDomain.ProcessExit += _killOnHostExit;
     }
-
-    public string RootDirectory { get; }
-
-    public IReadOnlyList<GroupReplicationNode> Nodes { get; }
-
-    /// <summary>The SQL port, the same on every node's address.</summary>
-    public int SqlPort => Nodes[0].SqlPort;
 
     private string InitFile => Path.Combine(RootDirectory, "init.sql");
 
@@ -57,8 +42,7 @@ internal sealed class GroupReplicationCluster : IAsyncDisposable
     {
         var serverPath = await OracleMySqlPrerequisites.FindServerAsync(cancellationToken);
         var stopwatch = Stopwatch.StartNew();
-        var root = Directory.CreateTempSubdirectory(DirectoryPrefix).FullName;
-        await File.WriteAllTextAsync(Path.Combine(root, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        var root = await CreateRootDirectoryAsync(DirectoryPrefix, cancellationToken);
 
         List<GroupReplicationNode> nodes;
         try
@@ -76,7 +60,7 @@ internal sealed class GroupReplicationCluster : IAsyncDisposable
         }
         catch
         {
-            DeleteDirectory(root);
+            DeleteDirectory(root, DeleteAttempts);
             throw;
         }
 
@@ -108,7 +92,7 @@ internal sealed class GroupReplicationCluster : IAsyncDisposable
 
             foreach (var node in nodes)
             {
-                await cluster.WaitUntilAcceptingAsync(node, timeoutSource.Token);
+                await WaitUntilAcceptingAsync(node, timeoutSource.Token);
             }
 
             log($"Three servers accept connections after {stopwatch.Elapsed.TotalSeconds:0.0} s.");
@@ -141,16 +125,6 @@ internal sealed class GroupReplicationCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Password-less root over TCP to one node, unpooled: for setup and status, never for the code under test.</summary>
-    public string AdminConnectionString(GroupReplicationNode node) => new MySqlConnectionStringBuilder
-    {
-        Server = node.Host,
-        Port = (uint)SqlPort,
-        UserID = "root",
-        Pooling = false,
-        ConnectionTimeout = 3,
-    }.ConnectionString;
-
     /// <summary>
     /// Starts a stopped node again as a service would (same options, start_on_boot off) and has it rejoin the group with
     /// START GROUP_REPLICATION; distributed recovery then copies what it missed from a donor's binary log.
@@ -170,67 +144,16 @@ internal sealed class GroupReplicationCluster : IAsyncDisposable
     /// Brings the group back to three ONLINE members with node1 the primary, starting or rejoining any node that is not
     /// (so that one test's failure does not leave the next test a broken group).
     /// </summary>
-    public async Task EnsureHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
-        try
-        {
-            foreach (var node in Nodes)
-            {
-                if (!node.IsRunning)
-                {
-                    await RestartAsync(node, timeoutSource.Token);
-                }
-                else if ((await TryReadMembersAsync(node, timeoutSource.Token))?.Any(member => member.Host == node.Host && member.State is "ONLINE" or "RECOVERING") != true)
-                {
-                    await ExecuteAsync(node, "STOP GROUP_REPLICATION", timeoutSource.Token);
-                    await StartGroupReplicationAsync(node, bootstrap: false, timeoutSource.Token);
-                }
-            }
-
-            await WaitUntilAllOnlineAsync(timeoutSource.Token);
-            var primary = await PrimaryAsync(timeoutSource.Token);
-            if (primary != Nodes[0])
-            {
-                var uuid = (await TryReadMembersAsync(Nodes[0], timeoutSource.Token))!.Single(member => member.Host == Nodes[0].Host).Uuid;
-                await ExecuteAsync(primary, $"SELECT group_replication_set_as_primary('{uuid}')", timeoutSource.Token);
-                await WaitUntilAllOnlineAsync(timeoutSource.Token);
-            }
-        }
-        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException(
-                $"The group was not three ONLINE members with node1 primary within {timeout.TotalSeconds:0} s.{Environment.NewLine}{await DescribeAsync(CancellationToken.None)}");
-        }
-    }
+    public Task EnsureHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        WithinAsync(timeout, "The group was not three ONLINE members with node1 primary", RestoreAsync, cancellationToken);
 
     /// <summary>Waits until every node sees all three members ONLINE, and one of them the primary.</summary>
-    public async Task WaitUntilAllOnlineAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var satisfied = true;
-            foreach (var node in Nodes)
-            {
-                node.ThrowIfExited();
-                if (await TryReadMembersAsync(node, cancellationToken) is not { } members
-                    || members.Count(member => member.IsOnline) != Size
-                    || members.Count(member => member.IsPrimary) != 1)
-                {
-                    satisfied = false;
-                    break;
-                }
-            }
-
-            if (satisfied)
-            {
-                return;
-            }
-
-            await Task.Delay(s_pollInterval, cancellationToken);
-        }
-    }
+    public Task WaitUntilAllOnlineAsync(CancellationToken cancellationToken) =>
+        WaitUntilEveryNodeAsync(
+            Nodes,
+            TryReadMembersAsync,
+            members => members.Count(member => member.IsOnline) == Size && members.Count(member => member.IsPrimary) == 1,
+            cancellationToken);
 
     /// <summary>The node the group has as its primary, as the first node that answers sees it.</summary>
     public async Task<GroupReplicationNode> PrimaryAsync(CancellationToken cancellationToken)
@@ -246,7 +169,7 @@ internal sealed class GroupReplicationCluster : IAsyncDisposable
                 }
             }
 
-            await Task.Delay(s_pollInterval, cancellationToken);
+            await Task.Delay(PollInterval, cancellationToken);
         }
     }
 
@@ -255,7 +178,7 @@ internal sealed class GroupReplicationCluster : IAsyncDisposable
     {
         try
         {
-            await using var connection = new MySqlConnection(AdminConnectionString(node));
+            await using var connection = new MySqlConnection(node.AdminConnectionString);
             await connection.OpenAsync(cancellationToken);
             await using var command = new MySqlCommand(
                 "SELECT MEMBER_HOST, MEMBER_STATE, MEMBER_ROLE, MEMBER_ID FROM performance_schema.replication_group_members", connection);
@@ -279,24 +202,36 @@ internal sealed class GroupReplicationCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Every node's view of the group and the tail of its log, for failure messages.</summary>
-    public async Task<string> DescribeAsync(CancellationToken cancellationToken)
+    /// <summary>The members as the node sees them, or that it does not answer.</summary>
+    protected override async Task<string> DescribeViewAsync(GroupReplicationNode node, CancellationToken cancellationToken)
     {
-        var report = new StringBuilder();
-        foreach (var node in Nodes)
-        {
-            var members = node.IsRunning ? await TryReadMembersAsync(node, cancellationToken) : null;
-            report.AppendLine(CultureInfo.InvariantCulture,
-                $"== {node.Name} ({node.Host}): {(node.IsRunning ? "running" : "not running")}, members: {(members is null ? "no answer" : string.Join("; ", members))}");
-            report.AppendLine(node.ReadDiagnostics());
-        }
-
-        return report.ToString();
+        var members = node.IsRunning ? await TryReadMembersAsync(node, cancellationToken) : null;
+        return $"members: {(members is null ? "no answer" : string.Join("; ", members))}";
     }
 
-    public async ValueTask DisposeAsync()
+    private async Task RestoreAsync(CancellationToken cancellationToken)
     {
-        await Task.Run(TearDown);
+        foreach (var node in Nodes)
+        {
+            if (!node.IsRunning)
+            {
+                await RestartAsync(node, cancellationToken);
+            }
+            else if ((await TryReadMembersAsync(node, cancellationToken))?.Any(member => member.Host == node.Host && member.State is "ONLINE" or "RECOVERING") != true)
+            {
+                await ExecuteAsync(node, "STOP GROUP_REPLICATION", cancellationToken);
+                await StartGroupReplicationAsync(node, bootstrap: false, cancellationToken);
+            }
+        }
+
+        await WaitUntilAllOnlineAsync(cancellationToken);
+        var primary = await PrimaryAsync(cancellationToken);
+        if (primary != Nodes[0])
+        {
+            var uuid = (await TryReadMembersAsync(Nodes[0], cancellationToken))!.Single(member => member.Host == Nodes[0].Host).Uuid;
+            await ExecuteAsync(primary, $"SELECT group_replication_set_as_primary('{uuid}')", cancellationToken);
+            await WaitUntilAllOnlineAsync(cancellationToken);
+        }
     }
 
     /// <summary>
@@ -331,69 +266,28 @@ internal sealed class GroupReplicationCluster : IAsyncDisposable
             cancellationToken);
     }
 
-    private async Task ExecuteAsync(GroupReplicationNode node, string sql, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(GroupReplicationNode node, string sql, CancellationToken cancellationToken)
     {
-        await using var connection = new MySqlConnection(AdminConnectionString(node));
+        await using var connection = new MySqlConnection(node.AdminConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new MySqlCommand(sql, connection) { CommandTimeout = 60 };
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task WaitUntilAcceptingAsync(GroupReplicationNode node, CancellationToken cancellationToken)
+    private static async Task WaitUntilAcceptingAsync(GroupReplicationNode node, CancellationToken cancellationToken)
     {
         while (true)
         {
             node.ThrowIfExited();
             try
             {
-                await using var connection = new MySqlConnection(AdminConnectionString(node));
+                await using var connection = new MySqlConnection(node.AdminConnectionString);
                 await connection.OpenAsync(cancellationToken);
                 return;
             }
             catch (MySqlException)
             {
-                await Task.Delay(s_pollInterval, cancellationToken);
-            }
-        }
-    }
-
-    /// <summary>Kills every node, deletes the directory, stops the watchdog. Runs once, from dispose or host exit.</summary>
-    private void TearDown()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        AppDomain.CurrentDomain.ProcessExit -= _killOnHostExit;
-        foreach (var node in Nodes)
-        {
-            node.Stop();
-        }
-
-        DeleteDirectory(RootDirectory);
-        ToolRunner.KillTree(_watchdog);
-        _watchdog.Dispose();
-    }
-
-    private static void DeleteDirectory(string path)
-    {
-        const int attempts = 10;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                if (Directory.Exists(path))
-                {
-                    Directory.Delete(path, recursive: true);
-                }
-
-                return;
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && attempt < attempts)
-            {
-                // A just-killed node can still be writing a file for a moment.
-                Thread.Sleep(200);
+                await Task.Delay(PollInterval, cancellationToken);
             }
         }
     }

@@ -1,3 +1,5 @@
+using SessionStore.ClusterTests.Harness;
+
 namespace SessionStore.ClusterTests.GroupReplication;
 
 /// <summary>
@@ -29,7 +31,7 @@ internal static class OracleMySqlPrerequisites
         var script = Path.Combine(repositoryRoot, ProvisionScript);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(s_provisionTimeout);
-        var (exitCode, output) = await Galera.ToolRunner.RunAsync("bash", [script], timeout.Token);
+        var (exitCode, output) = await ToolRunner.RunAsync("bash", [script], timeout.Token);
         var folder = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
         var provisioned = folder is null ? null : Path.Combine(folder, "mysqld");
         if (exitCode != 0 || provisioned is null || !File.Exists(provisioned))

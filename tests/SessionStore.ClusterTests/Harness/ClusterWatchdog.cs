@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace SessionStore.ClusterTests.Galera;
+namespace SessionStore.ClusterTests.Harness;
 
 /// <summary>
 /// A small shell loop beside the cluster that kills its nodes and deletes its directory once the test host is gone.

@@ -1,4 +1,4 @@
-namespace SessionStore.ClusterTests.Galera;
+namespace SessionStore.ClusterTests.Harness;
 
 /// <summary>The last lines a child process wrote, for failure messages, without growing unbounded.</summary>
 internal sealed class OutputTail(int capacity)

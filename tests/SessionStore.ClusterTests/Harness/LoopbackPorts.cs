@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SessionStore.ClusterTests.Galera;
+namespace SessionStore.ClusterTests.Harness;
 
 /// <summary>
 /// Free TCP ports on loopback addresses. Linux routes all of 127.0.0.0/8 to the loopback device, so 127.0.0.2 and

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SessionStore.ClusterTests.Galera;
+namespace SessionStore.ClusterTests.Harness;
 
 /// <summary>Runs a short-lived tool (mariadb-install-db, chown, id) to completion.</summary>
 internal static class ToolRunner
