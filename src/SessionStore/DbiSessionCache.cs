@@ -329,7 +329,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             return result;
         }
 
-        var dueAt = ExtensionDueAt(result, binding.Shape.Layout.Expiry, _recentReads.GetThreshold);
+        var dueAt = ExtensionRule.DueAt(binding.Shape.Layout.Expiry, result.SlidingWindowMicroseconds, result.ExpiryInstant, result.AbsoluteDeadline, _recentReads.GetThreshold);
         if (result.SlidingWindowMicroseconds is not null)
         {
             CacheInstrumentation.RecordExtension(result.Extended ? "written" : dueAt <= now.Ticks ? "due" : "not_due", _tableName);
@@ -342,8 +342,8 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
             if (await ExecuteByIdAsync(id, extend, _recentReads.GetThreshold, isAsync, cancellationToken).ConfigureAwait(false) == 1)
             {
                 CacheInstrumentation.RecordExtension("written", _tableName);
-                result = result with { ExpiryInstant = ExtendedExpiryInstant(result, binding.Shape.Layout.Expiry, now) };
-                dueAt = ExtensionDueAt(result, binding.Shape.Layout.Expiry, _recentReads.GetThreshold);
+                result = result with { ExpiryInstant = ExtensionRule.ExtendedExpiry(binding.Shape.Layout.Expiry, result.SlidingWindowMicroseconds!.Value, result.AbsoluteDeadline, now) };
+                dueAt = ExtensionRule.DueAt(binding.Shape.Layout.Expiry, result.SlidingWindowMicroseconds, result.ExpiryInstant, result.AbsoluteDeadline, _recentReads.GetThreshold);
             }
         }
 
@@ -370,46 +370,6 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
 
         _recentReads.Record(id, now.Ticks, result.SlidingWindowMicroseconds, dueAt);
         return result;
-    }
-
-    /// <summary>
-    /// When a Get would next extend this entry: the same condition the extension UPDATE checks, solved for "now". Never for
-    /// an entry that does not slide, or whose expiry already sits at its absolute deadline.
-    /// </summary>
-    private static long ExtensionDueAt(ReadResult entry, ExpiryMode mode, double threshold)
-    {
-        if (entry.SlidingWindowMicroseconds is not { } windowUs || entry.ExpiryInstant is not { } instant)
-        {
-            return long.MaxValue;
-        }
-
-        var window = windowUs * TimeSpan.TicksPerMicrosecond;
-        if (mode == ExpiryMode.LastActive)
-        {
-            // UPDATE when last_active < now - window x threshold.
-            return instant.Ticks + (long)(window * threshold) + 1;
-        }
-
-        // UPDATE when expires_at < LEAST(now + window x (1 - threshold), deadline).
-        if (entry.AbsoluteDeadline is { } deadline && instant >= deadline)
-        {
-            return long.MaxValue;
-        }
-
-        return instant.Ticks - (long)(window * (1 - threshold)) + 1;
-    }
-
-    private static DateTime ExtendedExpiryInstant(ReadResult entry, ExpiryMode mode, DateTime now)
-    {
-        if (mode == ExpiryMode.LastActive)
-        {
-            return now;
-        }
-
-        var extended = DateTime.MaxValue - now <= TimeSpan.FromTicks(entry.SlidingWindowMicroseconds!.Value * TimeSpan.TicksPerMicrosecond)
-            ? DateTime.MaxValue
-            : now.AddTicks(entry.SlidingWindowMicroseconds!.Value * TimeSpan.TicksPerMicrosecond);
-        return entry.AbsoluteDeadline is { } deadline && deadline < extended ? deadline : extended;
     }
 
     private static async ValueTask<ReadResult> ReadEntryAsync(
