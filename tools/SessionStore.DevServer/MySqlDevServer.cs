@@ -9,7 +9,7 @@ namespace SessionStore.DevServer;
 
 /// <summary>
 /// A MySQL-compatible server for tests and local development, found or started on demand: the server named by an
-/// environment variable, else a Testcontainers MySQL container when a Docker engine answers, else a throwaway
+/// environment variable, else a Testcontainers MySQL container when Testcontainers finds a Docker engine, else a throwaway
 /// <c>mariadbd</c>/<c>mysqld</c> process with a temporary data directory.
 /// </summary>
 /// <example>
@@ -64,8 +64,8 @@ public sealed class MySqlDevServer : IAsyncDisposable
     /// <summary>
     /// Finds or starts a server, trying in order: the environment variable named by
     /// <see cref="MySqlDevServerOptions.EnvironmentVariable"/>; a Testcontainers container when
-    /// <see cref="MySqlDevServerOptions.UseTestcontainers"/> is set and a Docker engine answers; a local
-    /// <c>mariadbd</c> or <c>mysqld</c> binary. The database named by <see cref="MySqlDevServerOptions.Database"/>
+    /// <see cref="MySqlDevServerOptions.UseTestcontainers"/> is set and Testcontainers' own discovery finds a Docker engine
+    /// within a few seconds; a local <c>mariadbd</c> or <c>mysqld</c> binary. The database named by <see cref="MySqlDevServerOptions.Database"/>
     /// is created when missing.
     /// </summary>
     /// <param name="options">How to search; <see langword="null"/> for the defaults.</param>
@@ -97,28 +97,28 @@ public sealed class MySqlDevServer : IAsyncDisposable
         string testcontainersReason;
         if (options.UseTestcontainers)
         {
-            var probe = await DockerEngineProbe.ProbeAsync(cancellationToken).ConfigureAwait(false);
-            if (probe.Answered)
+            var docker = await TestcontainersDocker.DiscoverAsync(cancellationToken).ConfigureAwait(false);
+            if (docker.Found)
             {
-                log($"Docker engine answered at {probe.Detail}; starting {options.TestcontainersImage} with Testcontainers.");
+                log($"Testcontainers found a Docker engine at {docker.Detail}; starting {options.TestcontainersImage}.");
                 try
                 {
                     return await StartContainerAsync(options, log, cancellationToken).ConfigureAwait(false);
                 }
                 catch (DockerUnavailableException exception)
                 {
-                    testcontainersReason = $"Testcontainers could not use the Docker engine at {probe.Detail}: {exception.Message}";
+                    testcontainersReason = $"Testcontainers could not use the Docker engine at {docker.Detail}: {exception.Message}";
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     // An engine that answers but cannot run the image (offline pull, no disk) should not stop a
                     // developer who has a local server binary; the reason is logged and kept for the final message.
-                    testcontainersReason = $"starting {options.TestcontainersImage} on the Docker engine at {probe.Detail} failed: {exception.GetType().Name}: {exception.Message}";
+                    testcontainersReason = $"starting {options.TestcontainersImage} on the Docker engine at {docker.Detail} failed: {exception.GetType().Name}: {exception.Message}";
                 }
             }
             else
             {
-                testcontainersReason = probe.Detail;
+                testcontainersReason = docker.Detail;
             }
         }
         else
