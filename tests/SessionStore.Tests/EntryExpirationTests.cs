@@ -57,8 +57,7 @@ public sealed class EntryExpirationTests
         var expiration = EntryExpiration.Compute(s_now, options, s_defaultWindow);
 
         Assert.Equal(s_now.UtcDateTime.AddMinutes(30), expiration.ExpiresAt);
-        Assert.Equal(s_now.UtcDateTime.AddMinutes(40), expiration.ExtendedAt(s_now.UtcDateTime.AddMinutes(10)));
-        Assert.Equal(s_now.UtcDateTime.AddMinutes(45), expiration.ExtendedAt(s_now.UtcDateTime.AddMinutes(30)));
+        Assert.Equal(s_now.UtcDateTime.AddMinutes(45), expiration.AbsoluteDeadline);
     }
 
     [Fact]

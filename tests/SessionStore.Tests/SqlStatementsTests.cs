@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
 using SessionStore.Sql;
 
 namespace SessionStore.Tests;
@@ -17,36 +19,6 @@ public sealed class SqlStatementsTests
     }
 
     [Fact]
-    public void Set_OnMySql_UsesTheRowAliasAndNoValuesFunction()
-    {
-        var set = new SqlStatements(TableName.Parse("sessions"), SqlDialect.MySql, TableLayout.Default).Set;
-
-        Assert.Contains(") AS new", set, StringComparison.Ordinal);
-        Assert.Contains("`session_data` = new.`session_data`", set, StringComparison.Ordinal);
-        Assert.DoesNotContain("VALUES(", set, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("MariaDb")]
-    [InlineData("MySqlBeforeRowAlias")]
-    public void Set_WithoutRowAliases_UsesTheValuesFunction(string dialect)
-    {
-        var set = new SqlStatements(TableName.Parse("sessions"), Enum.Parse<SqlDialect>(dialect), TableLayout.Default).Set;
-
-        Assert.Contains("`session_data` = VALUES(`session_data`)", set, StringComparison.Ordinal);
-        Assert.DoesNotContain("AS new", set, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Statements_QuoteTheQualifiedTableName()
-    {
-        var statements = new SqlStatements(TableName.Parse("app.web_sessions"), SqlDialect.MariaDb, TableLayout.Default);
-
-        Assert.All(new[] { statements.ExtendAndSelect, statements.Set, statements.Refresh!, statements.Remove, statements.ChangeId, SqlStatements.CreateTableDdl(statements.Table) },
-            sql => Assert.Contains("`app`.`web_sessions`", sql, StringComparison.Ordinal));
-    }
-
-    [Fact]
     public void CreateTable_ForTheDefaultName_IsTheStatementInTheSchemaFile()
     {
         var file = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "schema", "001_create_sessions.sql"));
@@ -55,29 +27,24 @@ public sealed class SqlStatementsTests
         Assert.Equal(SqlStatements.CreateTableDdl(TableName.Parse("sessions")).ReplaceLineEndings("\n").Trim(), statementInFile);
     }
 
-    [Fact]
-    public void LegacyLayouts_UseTheConfiguredColumns_AndPinTimestampsToUtc()
+    [Theory]
+    [InlineData("ExpiryColumns")]
+    [InlineData("LastActive")]
+    [InlineData("None")]
+    public void Statements_UseOnlyTheDeclaredParameters(string expiryMode)
     {
-        var layout = new TableLayout("sid", "blob_data", "touched", ExpiryMode.LastActive, DataEncoding.Base64Text, UsesTimestampColumns: true);
+        // The statement text spells parameters out (@now, not {NowParameter}) so that it reads as SQL; the constants are what
+        // the callers bind. This holds the two together. @schema and @table are the information-schema queries' own.
+        var declared = typeof(SqlStatements).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.Name.EndsWith("Parameter", StringComparison.Ordinal))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Concat(["@schema", "@table"])
+            .ToHashSet(StringComparer.Ordinal);
+        var layout = TableLayout.Default with { Expiry = Enum.Parse<ExpiryMode>(expiryMode) };
 
-        var statements = new SqlStatements(TableName.Parse("legacy"), SqlDialect.MariaDb, layout);
+        var text = SqlGoldenFiles.Render(new SqlStatements(TableName.Parse("sessions"), SqlDialect.MySql, layout, CausalReads.GroupReplication));
 
-        Assert.StartsWith("SET time_zone = '+00:00';", statements.ExtendAndSelect, StringComparison.Ordinal);
-        Assert.Contains("SELECT `blob_data`", statements.ExtendAndSelect, StringComparison.Ordinal);
-        Assert.Contains("`touched` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND)", statements.ExtendAndSelect, StringComparison.Ordinal);
-        Assert.Contains("INSERT INTO `legacy` (`sid`, `blob_data`, `touched`)", statements.Set, StringComparison.Ordinal);
-        Assert.DoesNotContain("expires_at", statements.ExtendAndSelect + statements.Set + statements.Refresh + statements.ChangeId, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void MinimalLayout_HasNoRefresh_AndWritesOnlyIdAndData()
-    {
-        var layout = new TableLayout("id", "session_data", "last_active", ExpiryMode.None, DataEncoding.Base64Text, UsesTimestampColumns: false);
-
-        var statements = new SqlStatements(TableName.Parse("sessions"), SqlDialect.MySql, layout);
-
-        Assert.Null(statements.Refresh);
-        Assert.Contains("INSERT INTO `sessions` (`id`, `session_data`) VALUES (@id, @data) AS new", statements.Set, StringComparison.Ordinal);
-        Assert.DoesNotContain("last_active", statements.ExtendAndSelect + statements.Set + statements.ChangeId, StringComparison.Ordinal);
+        var used = Regex.Matches(text, @"(?<![@\w])@\w+").Select(m => m.Value).Distinct(StringComparer.Ordinal);
+        Assert.All(used, parameter => Assert.Contains(parameter, declared));
     }
 }

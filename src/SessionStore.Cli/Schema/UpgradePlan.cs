@@ -1,3 +1,4 @@
+using SessionStore.Expiry;
 using SessionStore.Sql;
 using static SessionStore.Cli.Schema.CliStatements;
 using static SessionStore.Sql.SessionColumns;
@@ -24,8 +25,6 @@ internal sealed class UpgradePlan
 {
     /// <summary>Holds the decoded values while a text data column is converted; renamed to the data column at the end.</summary>
     public const string StagingColumn = "sessionstore_upgrade_data";
-
-    private const string MaxDateTime = "'9999-12-31 23:59:59.999999'";
 
     private UpgradePlan(IReadOnlyList<UpgradeStep> steps, IReadOnlyList<string> refusals)
     {
@@ -184,12 +183,15 @@ internal sealed class UpgradePlan
             if (fillExpiresAt)
             {
                 // The sliding window is set before expires_at, in the order MySQL assigns; MariaDB's SIMULTANEOUS_ASSIGNMENT
-                // reads the old expires_at too, so either way it sees the rows still to fill.
+                // reads the old expires_at too, so either way it sees the rows still to fill. A filled row expires as if its
+                // last activity had just extended it (the extension rule's expiry, from last_active; no deadline yet).
                 var expires = SqlIdentifier.Quote(ExpiresAt);
                 var window = SqlIdentifier.Quote(SlidingWindowMicroseconds);
-                var extended = $"DATE_ADD(COALESCE({lastActiveColumn}, {SqlStatements.NowParameter}), INTERVAL {SqlStatements.SlidingWindowParameter} MICROSECOND)";
+                var extended = ExtensionRule.SqlExtendedExpiry(
+                    ExpiryMode.ExpiryColumns, SqlStatements.SlidingWindowParameter, absoluteDeadline: null,
+                    now: $"COALESCE({lastActiveColumn}, {SqlStatements.NowParameter})");
                 _fill.Add(($"{window} = CASE WHEN {expires} IS NULL THEN {SqlStatements.SlidingWindowParameter} ELSE {window} END", $"{expires} IS NULL"));
-                _fill.Add(($"{expires} = COALESCE({expires}, COALESCE({extended}, {MaxDateTime}))", $"{expires} IS NULL"));
+                _fill.Add(($"{expires} = COALESCE({expires}, {extended})", $"{expires} IS NULL"));
                 _fillChanges.Add($"'{ExpiresAt}' = '{names.LastActive}' + the sliding window, which '{SlidingWindowMicroseconds}' records");
                 _finish.Add((ModifyColumn(ExpiresAt, $"{DateTime6} NOT NULL"), $"make '{ExpiresAt}' NOT NULL"));
             }

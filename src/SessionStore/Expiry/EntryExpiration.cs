@@ -67,18 +67,6 @@ internal readonly record struct EntryExpiration(DateTime ExpiresAt, TimeSpan? Sl
         return new EntryExpiration(deadline!.Value, null, deadline);
     }
 
-    /// <summary>The expiry after a read or refresh at <paramref name="now"/>: the sliding window from now, capped by the deadline.</summary>
-    public DateTime ExtendedAt(DateTime now)
-    {
-        if (SlidingWindow is not { } window)
-        {
-            return ExpiresAt;
-        }
-
-        var slidingEnd = DateTime.MaxValue - now <= window ? DateTime.MaxValue : now + window;
-        return AbsoluteDeadline is { } deadline && deadline < slidingEnd ? deadline : slidingEnd;
-    }
-
     /// <summary>The sliding window in whole microseconds, as stored, or <see langword="null"/>.</summary>
     public long? SlidingWindowMicroseconds => SlidingWindow is { } window ? window.Ticks / TimeSpan.TicksPerMicrosecond : null;
 

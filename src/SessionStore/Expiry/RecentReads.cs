@@ -6,15 +6,14 @@ namespace SessionStore.Expiry;
 /// round trip, and so that a Get that is due sends its extension in the same round trip as the read.
 /// </summary>
 /// <remarks>
-/// A Get extends an entry once <c>0.9 × threshold</c> of its window has passed (see <see cref="GetThreshold"/>); a
-/// Refresh within <c>0.1 × threshold × window</c> of that Get is skipped. Together they keep the promise a Refresh alone
-/// makes: afterwards the entry lives at least <c>window × (1 − threshold)</c> longer. The table is a fixed array indexed by
-/// a hash of the id: bounded memory, no locks; a collision only costs a Refresh that could have been skipped.
+/// When a Get extends and how long after it a Refresh is redundant are <see cref="ExtensionRule"/>'s to say
+/// (<see cref="ExtensionRule.GetThreshold"/>, <see cref="ExtensionRule.RefreshSkipTicks"/>); this class only remembers the
+/// reads. The table is a fixed array indexed by a hash of the id: bounded memory, no locks; a collision only costs a Refresh
+/// that could have been skipped.
 /// </remarks>
 internal sealed class RecentReads
 {
     private const int Slots = 4096;
-    private const double GetShareOfThreshold = 0.9;
 
     private readonly RecentRead?[] _slots = new RecentRead?[Slots];
     private readonly double _threshold;
@@ -25,7 +24,7 @@ internal sealed class RecentReads
     }
 
     /// <summary>The threshold a Get applies: a little earlier than a Refresh's, to leave room for skipping the Refresh.</summary>
-    public double GetThreshold => _threshold * GetShareOfThreshold;
+    public double GetThreshold => ExtensionRule.GetThreshold(_threshold);
 
     /// <summary>The threshold a Refresh applies.</summary>
     public double RefreshThreshold => _threshold;
@@ -64,10 +63,10 @@ internal sealed class RecentReads
             return timestamp - read.Timestamp <= TimeSpan.TicksPerSecond;
         }
 
-        var skipWindowTicks = window * TimeSpan.TicksPerMicrosecond * _threshold * (1 - GetShareOfThreshold);
-        return timestamp - read.Timestamp <= skipWindowTicks;
+        return timestamp - read.Timestamp <= ExtensionRule.RefreshSkipTicks(window, _threshold);
     }
 
+    /// <summary>Drops what was remembered about <paramref name="id"/>, after a write or removal made it stale.</summary>
     public void Forget(string id)
     {
         ref var slot = ref _slots[SlotOf(id)];

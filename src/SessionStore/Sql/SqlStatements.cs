@@ -1,3 +1,4 @@
+using SessionStore.Expiry;
 using static SessionStore.Sql.SessionColumns;
 
 namespace SessionStore.Sql;
@@ -9,15 +10,25 @@ namespace SessionStore.Sql;
 /// </summary>
 internal sealed class SqlStatements
 {
+    /// <summary>The stored id (key or its digest).</summary>
     public const string IdParameter = "@id";
+    /// <summary>The caller's now, UTC, truncated to the microsecond.</summary>
     public const string NowParameter = "@now";
+    /// <summary>The value bytes (Base64 text for a text data column).</summary>
     public const string DataParameter = "@data";
+    /// <summary>The instant a written entry expires.</summary>
     public const string ExpiresAtParameter = "@expires_at";
+    /// <summary>The sliding window in microseconds: the entry's on write, the configured default for a last_active table.</summary>
     public const string SlidingWindowParameter = "@sliding_window_us";
+    /// <summary>The absolute deadline of a written entry, or NULL.</summary>
     public const string AbsoluteDeadlineParameter = "@absolute_expires_at";
+    /// <summary>The share of the window that must pass before an extension (see ExtensionRule).</summary>
     public const string ThresholdParameter = "@threshold";
+    /// <summary>The id an entry moves to.</summary>
     public const string NewIdParameter = "@new_id";
+    /// <summary>How many expired rows one purge statement deletes at most.</summary>
     public const string BatchSizeParameter = "@batch_size";
+    /// <summary>The name of the farm-wide sweep lock.</summary>
     public const string LockNameParameter = "@lock_name";
 
     /// <summary>Takes the farm-wide sweep lock without waiting: 1 if taken, 0 if another session holds it.</summary>
@@ -35,9 +46,7 @@ internal sealed class SqlStatements
     /// <summary>Releases the sweep lock; it is also released when the connection closes.</summary>
     public const string ReleaseSweepLock = "DO RELEASE_LOCK(@lock_name);";
 
-    /// <summary>The largest DATETIME(6) value: the cap used when an extension would run past it.</summary>
-    private const string MaxDateTime = "'9999-12-31 23:59:59.999999'";
-
+    /// <summary>Builds every statement for <paramref name="table"/>; <paramref name="causalReads"/> applies to the reads only.</summary>
     public SqlStatements(TableName table, SqlDialect dialect, TableLayout layout, CausalReads causalReads = CausalReads.None)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -45,10 +54,16 @@ internal sealed class SqlStatements
         Table = table;
         Dialect = dialect;
         Layout = layout;
+
+        // The pieces a layout or dialect changes; everything else below is literal SQL. The parameter names in the text are
+        // the constants above (SqlStatementsTests checks that no statement uses another).
         var t = table.Quoted;
         var id = SqlIdentifier.Quote(layout.IdColumn);
         var data = SqlIdentifier.Quote(layout.DataColumn);
         var lastActive = SqlIdentifier.Quote(layout.LastActiveColumn);
+        var expiresAt = SqlIdentifier.Quote(ExpiresAt);
+        var sliding = SqlIdentifier.Quote(SlidingWindowMicroseconds);
+        var deadline = SqlIdentifier.Quote(AbsoluteDeadline);
 
         // TIMESTAMP columns are stored in UTC but read and written in the session's time zone (MySQL manual, "The DATE,
         // DATETIME, and TIMESTAMP Types"): pin it to UTC, which is what the parameters are. DATETIME columns need nothing.
@@ -62,90 +77,74 @@ internal sealed class SqlStatements
             _ => "",
         };
 
-        string select, refresh;
-        string? expired = null;
-        List<(string Column, string Parameter)> written = [(layout.IdColumn, IdParameter), (layout.DataColumn, DataParameter)];
-        switch (layout.Expiry)
+        // Per layout: what a read returns besides the data (see Select), the instant and window the extension rule reads,
+        // and when a row is live or expired. A last_active table slides every entry by the one window the cache is
+        // configured with; a table without expiry keeps everything.
+        var (expiryOfRow, expiryInstant, window, live, expired) = layout.Expiry switch
         {
-            case ExpiryMode.ExpiryColumns:
-            {
-                var expiresAt = SqlIdentifier.Quote(ExpiresAt);
-                var sliding = SqlIdentifier.Quote(SlidingWindowMicroseconds);
-                var deadline = SqlIdentifier.Quote(AbsoluteDeadline);
+            ExpiryMode.ExpiryColumns => (
+                $"{sliding}, {expiresAt}, {deadline}", expiresAt, sliding,
+                $"{expiresAt} > @now",
+                $"{expiresAt} <= @now"),
+            ExpiryMode.LastActive => (
+                $"CAST(@sliding_window_us AS SIGNED), {lastActive}, NULL", lastActive, "@sliding_window_us",
+                $"{lastActive} > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND)",
+                $"{lastActive} <= DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND)"),
+            _ => ("NULL, NULL, NULL", null, null, null, null),
+        };
+        var andLive = live is null ? "" : $" AND {live}";
+        var stampLastActive = layout.Expiry == ExpiryMode.None ? "" : $", {lastActive} = @now";
 
-                // The sliding window from now, capped by the absolute deadline (and by the end of DATETIME).
-                var extended = $"LEAST(COALESCE(DATE_ADD({NowParameter}, INTERVAL {sliding} MICROSECOND), {MaxDateTime}), COALESCE({deadline}, {MaxDateTime}))";
+        var select = $"SELECT {data}, {expiryOfRow} FROM {t} WHERE {id} = @id{andLive};";
+        Select = $"{session}{waitForCluster}{select}";
 
-                // Lazy sliding: extend only once the remaining time has fallen below (1 - threshold) of the window, and only
-                // when the extension would move the expiry at all. Most reads therefore match no row and write nothing.
-                var due = $"""
-                    {expiresAt} < LEAST(COALESCE(DATE_ADD({NowParameter}, INTERVAL CAST({sliding} * (1 - {ThresholdParameter}) AS SIGNED) MICROSECOND), {MaxDateTime}),
-                        COALESCE({deadline}, {MaxDateTime}))
-                    """;
-                refresh = $"""
-                    UPDATE {t} SET {lastActive} = {NowParameter}, {expiresAt} = {extended}
-                      WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter} AND {sliding} IS NOT NULL AND {due};
-                    """;
-
-                select = $"SELECT {data}, {sliding}, {expiresAt}, {deadline} FROM {t} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};";
-                written.AddRange([
-                    (layout.LastActiveColumn, NowParameter), (ExpiresAt, ExpiresAtParameter),
-                    (SlidingWindowMicroseconds, SlidingWindowParameter), (AbsoluteDeadline, AbsoluteDeadlineParameter)]);
-                ChangeId = $"UPDATE {t} SET {id} = {NewIdParameter}, {lastActive} = {NowParameter} WHERE {id} = {IdParameter} AND {expiresAt} > {NowParameter};";
-
-                // Oldest first through the expires_at index, a small batch at a time, so no delete holds locks for long.
-                PurgeExpired = $"DELETE FROM {t} WHERE {expiresAt} <= {NowParameter} ORDER BY {expiresAt} LIMIT {BatchSizeParameter};";
-                expired = $"{expiresAt} <= {NowParameter}";
-                break;
-            }
-
-            case ExpiryMode.LastActive:
-            {
-                // Every entry slides by the one window the cache is configured with, from last_active.
-                var live = $"{lastActive} > DATE_SUB({NowParameter}, INTERVAL {SlidingWindowParameter} MICROSECOND)";
-                var due = $"{lastActive} < DATE_SUB({NowParameter}, INTERVAL CAST({SlidingWindowParameter} * {ThresholdParameter} AS SIGNED) MICROSECOND)";
-                refresh = $"UPDATE {t} SET {lastActive} = {NowParameter} WHERE {id} = {IdParameter} AND {live} AND {due};";
-                select = $"SELECT {data}, CAST({SlidingWindowParameter} AS SIGNED), {lastActive}, NULL FROM {t} WHERE {id} = {IdParameter} AND {live};";
-                written.Add((layout.LastActiveColumn, NowParameter));
-                ChangeId = $"UPDATE {t} SET {id} = {NewIdParameter}, {lastActive} = {NowParameter} WHERE {id} = {IdParameter} AND {live};";
-                expired = $"{lastActive} <= DATE_SUB({NowParameter}, INTERVAL {SlidingWindowParameter} MICROSECOND)";
-                PurgeExpired = $"DELETE FROM {t} WHERE {expired} LIMIT {BatchSizeParameter};";
-                break;
-            }
-
-            default:
-                refresh = "";
-                select = $"SELECT {data}, NULL, NULL, NULL FROM {t} WHERE {id} = {IdParameter};";
-                ChangeId = $"UPDATE {t} SET {id} = {NewIdParameter} WHERE {id} = {IdParameter};";
-                break;
+        // Lazy sliding, as ExtensionRule states it: the UPDATE extends a live entry only when it is due, so most reads match
+        // no row and write nothing.
+        string? refresh = null;
+        if (expiryInstant is not null && window is not null)
+        {
+            var due = ExtensionRule.SqlCondition(layout.Expiry, expiryInstant, window, deadline);
+            var extended = ExtensionRule.SqlExtendedExpiry(layout.Expiry, window, deadline);
+            refresh = layout.Expiry == ExpiryMode.ExpiryColumns
+                ? $"""
+                    UPDATE {t} SET {lastActive} = @now, {expiresAt} = {extended}
+                      WHERE {id} = @id AND {live} AND {due};
+                    """
+                : $"UPDATE {t} SET {lastActive} = {extended} WHERE {id} = @id AND {live} AND {due};";
         }
 
-        Select = session + waitForCluster + select;
 
         // One round trip: the statements go in one COM_QUERY. The UPDATE slides the entry if due; the SELECT then returns it.
-        ExtendAndSelect = session + waitForCluster + (refresh.Length == 0 ? select : refresh + "\n" + select);
-        Refresh = refresh.Length == 0 ? null : session + refresh;
-        ChangeId = session + ChangeId;
-        Set = session + Upsert(t, dialect, written);
-        Remove = $"DELETE FROM {t} WHERE {id} = {IdParameter};";
-        if (PurgeExpired is not null)
+        ExtendAndSelect = refresh is null ? Select : $"{session}{waitForCluster}{refresh}\n{select}";
+        Refresh = refresh is null ? null : $"{session}{refresh}";
+        Set = $"{session}{Upsert(t, dialect, layout)}";
+        Remove = $"DELETE FROM {t} WHERE {id} = @id;";
+        ChangeId = $"{session}UPDATE {t} SET {id} = @new_id{stampLastActive} WHERE {id} = @id{andLive};";
+
+        // Oldest first through the expires_at index, a small batch at a time, so no delete holds locks for long.
+        PurgeExpired = layout.Expiry switch
         {
-            PurgeExpired = session + PurgeExpired;
-        }
+            ExpiryMode.ExpiryColumns => $"{session}DELETE FROM {t} WHERE {expired} ORDER BY {expiresAt} LIMIT @batch_size;",
+            ExpiryMode.LastActive => $"{session}DELETE FROM {t} WHERE {expired} LIMIT @batch_size;",
+            _ => null,
+        };
 
         var activity = layout.Expiry == ExpiryMode.None ? "NULL" : lastActive;
-        Statistics = session + $"""
-            SELECT COUNT(*) AS TotalRows, CAST(COALESCE(SUM({expired ?? "FALSE"}), 0) AS SIGNED) AS ExpiredRows,
+        Statistics = $"""
+            {session}SELECT COUNT(*) AS TotalRows, CAST(COALESCE(SUM({expired ?? "FALSE"}), 0) AS SIGNED) AS ExpiredRows,
                    CAST(COALESCE(SUM(LENGTH({data})), 0) AS SIGNED) AS DataBytes,
                    MIN({activity}) AS OldestActivity, MAX({activity}) AS NewestActivity
               FROM {t};
             """;
     }
 
+    /// <summary>The table every statement names.</summary>
     public TableName Table { get; }
 
+    /// <summary>The server family, which decides the form of <see cref="Set"/>.</summary>
     public SqlDialect Dialect { get; }
 
+    /// <summary>The columns the statements use and where expiry lives.</summary>
     public TableLayout Layout { get; }
 
     /// <summary>
@@ -232,13 +231,32 @@ internal sealed class SqlStatements
             """;
     }
 
-    private static string Upsert(string table, SqlDialect dialect, List<(string Column, string Parameter)> written)
+    /// <summary>
+    /// The upsert: the id, the data and, by layout, the expiry columns, all replaced on a duplicate id. The two forms differ
+    /// only in how they name the new row's values (see <see cref="SqlDialect"/>).
+    /// </summary>
+    private static string Upsert(string table, SqlDialect dialect, TableLayout layout)
     {
+        List<(string Column, string Parameter)> written = layout.Expiry switch
+        {
+            ExpiryMode.ExpiryColumns => [
+                (layout.LastActiveColumn, NowParameter), (ExpiresAt, ExpiresAtParameter),
+                (SlidingWindowMicroseconds, SlidingWindowParameter), (AbsoluteDeadline, AbsoluteDeadlineParameter)],
+            ExpiryMode.LastActive => [(layout.LastActiveColumn, NowParameter)],
+            _ => [],
+        };
+        written.InsertRange(0, [(layout.IdColumn, IdParameter), (layout.DataColumn, DataParameter)]);
         var columns = string.Join(", ", written.Select(w => SqlIdentifier.Quote(w.Column)));
         var values = string.Join(", ", written.Select(w => w.Parameter));
-        var updated = written.Skip(1).Select(w => SqlIdentifier.Quote(w.Column));
+        var replaced = written.Skip(1).Select(w => SqlIdentifier.Quote(w.Column)).ToList();
         return dialect == SqlDialect.MySql
-            ? $"INSERT INTO {table} ({columns}) VALUES ({values}) AS new\n  ON DUPLICATE KEY UPDATE {string.Join(", ", updated.Select(c => $"{c} = new.{c}"))};"
-            : $"INSERT INTO {table} ({columns}) VALUES ({values})\n  ON DUPLICATE KEY UPDATE {string.Join(", ", updated.Select(c => $"{c} = VALUES({c})"))};";
+            ? $"""
+                INSERT INTO {table} ({columns}) VALUES ({values}) AS new
+                  ON DUPLICATE KEY UPDATE {string.Join(", ", replaced.Select(c => $"{c} = new.{c}"))};
+                """
+            : $"""
+                INSERT INTO {table} ({columns}) VALUES ({values})
+                  ON DUPLICATE KEY UPDATE {string.Join(", ", replaced.Select(c => $"{c} = VALUES({c})"))};
+                """;
     }
 }

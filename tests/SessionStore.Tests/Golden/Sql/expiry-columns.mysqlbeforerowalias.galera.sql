@@ -1,0 +1,73 @@
+-- Select
+SET SESSION wsrep_sync_wait = 1;
+SELECT `session_data`, `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `sessions` WHERE `id` = @id AND `expires_at` > @now;
+
+-- ExtendAndSelect
+SET SESSION wsrep_sync_wait = 1;
+UPDATE `sessions` SET `last_active` = @now, `expires_at` = LEAST(COALESCE(DATE_ADD(@now, INTERVAL `sliding_window_us` MICROSECOND), '9999-12-31 23:59:59.999999'), COALESCE(`absolute_expires_at`, '9999-12-31 23:59:59.999999'))
+  WHERE `id` = @id AND `expires_at` > @now AND `sliding_window_us` IS NOT NULL AND `expires_at` < LEAST(COALESCE(DATE_ADD(@now, INTERVAL CAST(`sliding_window_us` * (1 - @threshold) AS SIGNED) MICROSECOND), '9999-12-31 23:59:59.999999'),
+    COALESCE(`absolute_expires_at`, '9999-12-31 23:59:59.999999'));
+SELECT `session_data`, `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `sessions` WHERE `id` = @id AND `expires_at` > @now;
+
+-- Set
+INSERT INTO `sessions` (`id`, `session_data`, `last_active`, `expires_at`, `sliding_window_us`, `absolute_expires_at`) VALUES (@id, @data, @now, @expires_at, @sliding_window_us, @absolute_expires_at)
+  ON DUPLICATE KEY UPDATE `session_data` = VALUES(`session_data`), `last_active` = VALUES(`last_active`), `expires_at` = VALUES(`expires_at`), `sliding_window_us` = VALUES(`sliding_window_us`), `absolute_expires_at` = VALUES(`absolute_expires_at`);
+
+-- Refresh
+UPDATE `sessions` SET `last_active` = @now, `expires_at` = LEAST(COALESCE(DATE_ADD(@now, INTERVAL `sliding_window_us` MICROSECOND), '9999-12-31 23:59:59.999999'), COALESCE(`absolute_expires_at`, '9999-12-31 23:59:59.999999'))
+  WHERE `id` = @id AND `expires_at` > @now AND `sliding_window_us` IS NOT NULL AND `expires_at` < LEAST(COALESCE(DATE_ADD(@now, INTERVAL CAST(`sliding_window_us` * (1 - @threshold) AS SIGNED) MICROSECOND), '9999-12-31 23:59:59.999999'),
+    COALESCE(`absolute_expires_at`, '9999-12-31 23:59:59.999999'));
+
+-- Remove
+DELETE FROM `sessions` WHERE `id` = @id;
+
+-- ChangeId
+UPDATE `sessions` SET `id` = @new_id, `last_active` = @now WHERE `id` = @id AND `expires_at` > @now;
+
+-- PurgeExpired
+DELETE FROM `sessions` WHERE `expires_at` <= @now ORDER BY `expires_at` LIMIT @batch_size;
+
+-- Statistics
+SELECT COUNT(*) AS TotalRows, CAST(COALESCE(SUM(`expires_at` <= @now), 0) AS SIGNED) AS ExpiredRows,
+       CAST(COALESCE(SUM(LENGTH(`session_data`)), 0) AS SIGNED) AS DataBytes,
+       MIN(`last_active`) AS OldestActivity, MAX(`last_active`) AS NewestActivity
+  FROM `sessions`;
+
+-- DescribeTable
+SELECT COLUMN_NAME AS ColumnName, DATA_TYPE AS DataType, CAST(CHARACTER_MAXIMUM_LENGTH AS SIGNED) AS MaximumLength,
+       CAST(CHARACTER_OCTET_LENGTH AS SIGNED) AS OctetLength, COLUMN_TYPE AS ColumnType, IS_NULLABLE = 'YES' AS IsNullable,
+       COLLATION_NAME AS CollationName
+  FROM INFORMATION_SCHEMA.COLUMNS
+  WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @table
+  ORDER BY ORDINAL_POSITION;
+SELECT CAST(@@max_allowed_packet AS SIGNED) AS MaxAllowedPacket, DATABASE() AS CurrentDatabase;
+SHOW VARIABLES WHERE Variable_name IN ('wsrep_on', 'group_replication_group_name');
+
+-- GroupMemberState
+SELECT MEMBER_STATE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid;
+
+-- CreateTableDdl
+CREATE TABLE IF NOT EXISTS `sessions` (
+  `id` CHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `session_data` MEDIUMBLOB NOT NULL,
+  `last_active` DATETIME(6) NOT NULL,
+  `expires_at` DATETIME(6) NOT NULL,
+  `sliding_window_us` BIGINT NULL,
+  `absolute_expires_at` DATETIME(6) NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_expires_at` (`expires_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- TryTakeSweepLock
+SELECT GET_LOCK(@lock_name, 0);
+
+-- ReleaseSweepLock
+DO RELEASE_LOCK(@lock_name);
+
+-- EstimateRows
+SELECT CAST(COALESCE(TABLE_ROWS, 0) AS SIGNED) FROM INFORMATION_SCHEMA.TABLES
+  WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @table;
+
+-- Ping
+SELECT 1;
+

@@ -1,0 +1,66 @@
+-- Select
+SELECT `session_data`, NULL, NULL, NULL FROM `sessions` WHERE `id` = @id;
+
+-- ExtendAndSelect
+SELECT `session_data`, NULL, NULL, NULL FROM `sessions` WHERE `id` = @id;
+
+-- Set
+INSERT INTO `sessions` (`id`, `session_data`) VALUES (@id, @data) AS new
+  ON DUPLICATE KEY UPDATE `session_data` = new.`session_data`;
+
+-- Refresh
+-- (none)
+
+-- Remove
+DELETE FROM `sessions` WHERE `id` = @id;
+
+-- ChangeId
+UPDATE `sessions` SET `id` = @new_id WHERE `id` = @id;
+
+-- PurgeExpired
+-- (none)
+
+-- Statistics
+SELECT COUNT(*) AS TotalRows, CAST(COALESCE(SUM(FALSE), 0) AS SIGNED) AS ExpiredRows,
+       CAST(COALESCE(SUM(LENGTH(`session_data`)), 0) AS SIGNED) AS DataBytes,
+       MIN(NULL) AS OldestActivity, MAX(NULL) AS NewestActivity
+  FROM `sessions`;
+
+-- DescribeTable
+SELECT COLUMN_NAME AS ColumnName, DATA_TYPE AS DataType, CAST(CHARACTER_MAXIMUM_LENGTH AS SIGNED) AS MaximumLength,
+       CAST(CHARACTER_OCTET_LENGTH AS SIGNED) AS OctetLength, COLUMN_TYPE AS ColumnType, IS_NULLABLE = 'YES' AS IsNullable,
+       COLLATION_NAME AS CollationName
+  FROM INFORMATION_SCHEMA.COLUMNS
+  WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @table
+  ORDER BY ORDINAL_POSITION;
+SELECT CAST(@@max_allowed_packet AS SIGNED) AS MaxAllowedPacket, DATABASE() AS CurrentDatabase;
+SHOW VARIABLES WHERE Variable_name IN ('wsrep_on', 'group_replication_group_name');
+
+-- GroupMemberState
+SELECT MEMBER_STATE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid;
+
+-- CreateTableDdl
+CREATE TABLE IF NOT EXISTS `sessions` (
+  `id` CHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `session_data` MEDIUMBLOB NOT NULL,
+  `last_active` DATETIME(6) NOT NULL,
+  `expires_at` DATETIME(6) NOT NULL,
+  `sliding_window_us` BIGINT NULL,
+  `absolute_expires_at` DATETIME(6) NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_expires_at` (`expires_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- TryTakeSweepLock
+SELECT GET_LOCK(@lock_name, 0);
+
+-- ReleaseSweepLock
+DO RELEASE_LOCK(@lock_name);
+
+-- EstimateRows
+SELECT CAST(COALESCE(TABLE_ROWS, 0) AS SIGNED) FROM INFORMATION_SCHEMA.TABLES
+  WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @table;
+
+-- Ping
+SELECT 1;
+
