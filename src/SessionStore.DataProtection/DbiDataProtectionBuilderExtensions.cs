@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SessionStore.Connections;
 using SessionStore.DataProtection;
 using SessionStore.DataProtection.Internal;
 
@@ -55,7 +56,7 @@ public static class DbiDataProtectionBuilderExtensions
             var options = provider.GetRequiredService<IOptions<DbiXmlRepositoryOptions>>().Value;
             return new DbiXmlRepository(
                 options,
-                ConnectionSource.Create(options, provider),
+                ConnectionSource.Create(options.ToConnectionSettings(), provider),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetService<ILogger<DbiXmlRepository>>() ?? NullLogger<DbiXmlRepository>.Instance);
         });

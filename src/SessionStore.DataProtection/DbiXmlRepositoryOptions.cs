@@ -1,4 +1,5 @@
 using System.Data.Common;
+using SessionStore.Connections;
 
 namespace SessionStore.DataProtection;
 
@@ -40,4 +41,20 @@ public sealed class DbiXmlRepositoryOptions
     /// is missing. Off by default because the runtime user usually lacks DDL rights. Default: <see langword="false"/>.
     /// </summary>
     public bool CreateTableIfMissing { get; set; }
+
+    /// <summary>
+    /// The key ring's way to connect, for the core's validation and connection source. Its pool keeps MySqlConnector's connection
+    /// reset: the key ring's statements leave no session state either, but it runs a handful a day, so skipping the reset's
+    /// round trip saves nothing, and the reset replaces a pooled connection the server dropped before a statement sees it.
+    /// </summary>
+    internal ConnectionSettings ToConnectionSettings() => new()
+    {
+        Consumer = "PersistKeysToDbi",
+        Purpose = "the key ring",
+        Dsn = Dsn,
+        User = User,
+        Password = Password,
+        DataSource = DataSource,
+        SkipsConnectionReset = false,
+    };
 }

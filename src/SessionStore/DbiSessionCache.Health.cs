@@ -1,6 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using SessionStore.Internal;
+using SessionStore.Diagnostics;
 using SessionStore.Sql;
 
 namespace SessionStore;
@@ -8,10 +8,6 @@ namespace SessionStore;
 public sealed partial class DbiSessionCache
 {
     private volatile Exception? _lastSweepFailure;
-    private long _estimatedEntries = -1;
-
-    /// <summary>InnoDB's estimate of the entries in the table, refreshed at first use and after each sweep; -1 until known.</summary>
-    internal long EstimatedEntries => Interlocked.Read(ref _estimatedEntries);
 
     /// <summary>Called by the sweeper after each round: the failure, or <see langword="null"/> after a success.</summary>
     internal void RecordSweepOutcome(Exception? failure) => _lastSweepFailure = failure;
@@ -24,8 +20,9 @@ public sealed partial class DbiSessionCache
     {
         try
         {
-            var binding = await BindAsync(isAsync: true, cancellationToken).ConfigureAwait(false);
-            await WithConnectionAsync(
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var binding = await _binder.BindAsync(isAsync: true, cancellationToken).ConfigureAwait(false);
+            await _executor.RunAsync(
                 0,
                 static async (connection, _, _, cancellationToken) =>
                     await connection.ExecuteScalarAsync<long>(new CommandDefinition(SqlStatements.Ping, cancellationToken: cancellationToken)).ConfigureAwait(false),
@@ -61,12 +58,12 @@ public sealed partial class DbiSessionCache
 
     private async ValueTask RefreshEstimatedEntriesAsync(CancellationToken cancellationToken)
     {
-        var estimate = await WithConnectionAsync(
+        var estimate = await _executor.RunAsync(
             (Schema: _table.Database, Table: _table.Table),
             static async (connection, state, _, cancellationToken) => await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 SqlStatements.EstimateRows, new { schema = state.Schema, table = state.Table }, cancellationToken: cancellationToken)).ConfigureAwait(false),
             isAsync: true,
             cancellationToken).ConfigureAwait(false);
-        Interlocked.Exchange(ref _estimatedEntries, estimate);
+        _estimatedEntries.Update(estimate);
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SessionStore;
-using SessionStore.Internal;
+using SessionStore.Diagnostics;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

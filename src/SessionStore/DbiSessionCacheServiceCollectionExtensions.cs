@@ -7,7 +7,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SessionStore;
-using SessionStore.Internal;
+using SessionStore.Configuration;
+using SessionStore.Connections;
+using SessionStore.Hosting;
+using SessionStore.Sweeping;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -50,7 +53,7 @@ public static class DbiSessionCacheServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<DbiSessionCacheOptions>>().Value;
             return new DbiSessionCache(
                 options,
-                ConnectionSource.Create(options, provider),
+                ConnectionSource.Create(ConnectionSettings.ForCache(options), provider),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetService<ILogger<DbiSessionCache>>() ?? NullLogger<DbiSessionCache>.Instance,
                 options.ProtectValues ? provider.GetService<IDataProtectionProvider>() : null);

@@ -1,5 +1,5 @@
 using SessionStore.Testing;
-using SessionStore.Sql;
+using TableName = SessionStore.Sql.TableName;
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.DataProtection;

@@ -73,7 +73,7 @@ public sealed class OptionsValidationTests
             o.DataSource = dataSource;
         });
 
-        Assert.Contains("Set only one way to connect; Dsn and DataSource are both set.", failure.Failures);
+        Assert.Contains("Set only one way to connect; Dsn, DataSource are all set.", failure.Failures);
     }
 
     [Fact]

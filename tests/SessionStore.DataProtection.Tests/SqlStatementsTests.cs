@@ -1,4 +1,4 @@
-using SessionStore.Sql;
+using TableName = SessionStore.Sql.TableName;
 using SessionStore.DataProtection.Internal;
 using SessionStore.DataProtection.Sql;
 

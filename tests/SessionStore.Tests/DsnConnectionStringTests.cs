@@ -1,5 +1,5 @@
 using MySqlConnector;
-using SessionStore.Internal;
+using SessionStore.Connections;
 
 namespace SessionStore.Tests;
 

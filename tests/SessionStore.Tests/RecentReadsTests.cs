@@ -1,6 +1,6 @@
 using MySqlConnector;
 using SessionStore.Expiry;
-using SessionStore.Internal;
+using SessionStore.Connections;
 
 namespace SessionStore.Tests;
 

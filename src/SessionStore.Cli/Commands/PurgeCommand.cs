@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SessionStore.Cli.Output;
 using SessionStore.Cli.Schema;
-using SessionStore.Internal;
+using SessionStore.Sweeping;
 using SessionStore.Sql;
 
 namespace SessionStore.Cli.Commands;

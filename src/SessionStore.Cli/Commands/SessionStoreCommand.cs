@@ -82,7 +82,7 @@ internal static class SessionStoreCommand
         ArgumentNullException.ThrowIfNull(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var context = new CommandContext(parseResult, options, cancellationToken);
+            using var context = new CommandContext(parseResult, options, cancellationToken);
             try
             {
                 return await action(context).ConfigureAwait(false);

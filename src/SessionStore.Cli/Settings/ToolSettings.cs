@@ -1,25 +1,27 @@
 using MySqlConnector;
 using SessionStore.Cli.Commands;
+using SessionStore.Connections;
 using SessionStore.Sql;
 
 namespace SessionStore.Cli.Settings;
 
 /// <summary>
 /// What a verb works on, resolved from the settings file, the environment and the command line, with the same option names
-/// and validation as the library. The connection string holds the password: it is used, never printed.
+/// and validation as the library. Connections come from the library's <see cref="ConnectionSource"/>; its connection string
+/// holds the password: it is used, never printed.
 /// </summary>
-internal sealed class ToolSettings
+internal sealed class ToolSettings : IDisposable
 {
-    private readonly string? _connectionString;
+    private readonly ConnectionSource? _connections;
 
     public ToolSettings(
-        string? connectionString,
+        ConnectionSource? connections,
         TableName table,
         (string Id, string Data, string LastActive) columns,
         DbiSessionKeyStorage keyStorage,
         TimeSpan slidingWindow)
     {
-        _connectionString = connectionString;
+        _connections = connections;
         Table = table;
         Columns = columns;
         KeyStorage = keyStorage;
@@ -43,27 +45,27 @@ internal sealed class ToolSettings
     {
         get
         {
-            var builder = new MySqlConnectionStringBuilder(ConnectionString);
+            var builder = new MySqlConnectionStringBuilder(Connections.OwnedConnectionString ?? "");
             var database = string.IsNullOrEmpty(builder.Database) ? "" : $", database '{builder.Database}'";
             return $"{builder.Server}:{builder.Port} as '{builder.UserID}'{database}";
         }
     }
 
-    private string ConnectionString => _connectionString ?? throw new InvalidOperationException("These settings have no connection.");
+    private ConnectionSource Connections => _connections ?? throw new InvalidOperationException("These settings have no connection.");
 
     /// <summary>Opens a connection; a failure ends the verb with exit code 2 and the server's reason.</summary>
     public async Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new MySqlConnection(ConnectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
+            return await Connections.OpenAsync(isAsync: true, cancellationToken).ConfigureAwait(false);
         }
         catch (MySqlException ex)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
             throw new CommandException(ExitCodes.Error, $"Cannot connect to {Target}: {ex.Message}");
         }
     }
+
+    /// <summary>Closes the pool the settings' connection source built, so the server sees each connection quit rather than drop.</summary>
+    public void Dispose() => _connections?.Dispose();
 }

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using SessionStore.Cli.Commands;
-using SessionStore.Internal;
+using SessionStore.Configuration;
+using SessionStore.Connections;
 using SessionStore.Sql;
 
 namespace SessionStore.Cli.Settings;
@@ -35,12 +36,15 @@ internal static class ToolSettingsReader
                 $"The settings are not valid:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", failures)}");
         }
 
-        string? connectionString = null;
+        ConnectionSource? connections = null;
         if (connects)
         {
+            // The library's connection layer, as the app's cache would connect, but keeping MySqlConnector's connection reset:
+            // the tool's statements are not all free of session state, and it runs too few to notice the round trip.
+            var settings = ConnectionSettings.ForCache(cacheOptions) with { Consumer = "sessionstore", SkipsConnectionReset = false };
             try
             {
-                connectionString = DsnConnectionString.Build(cacheOptions.Dsn!, cacheOptions.User, cacheOptions.Password);
+                connections = ConnectionSource.ForDsn(settings);
             }
             catch (FormatException ex)
             {
@@ -49,7 +53,7 @@ internal static class ToolSettingsReader
         }
 
         return new ToolSettings(
-            connectionString,
+            connections,
             TableName.Parse(cacheOptions.Table),
             (cacheOptions.IdColumn, cacheOptions.DataColumn, cacheOptions.LastActiveColumn),
             cacheOptions.KeyStorage,

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
-using SessionStore.DataProtection.Sql;
+using MySqlConnector;
+using TableName = SessionStore.Sql.TableName;
 
 namespace SessionStore.DataProtection.Internal;
 
-// Event ids: 2000-2099 the table, 2100-2199 reading and storing elements. No element's XML is ever logged: it holds key
+// Event ids: 2000-2099 the table, 2100-2199 reading and storing elements, 2200-2299 the connection. No element's XML is ever logged: it holds key
 // material. Friendly names (key-{guid}) are not secret: the key id is in the header of every payload the key protects.
 internal sealed partial class DbiXmlRepository
 {
@@ -26,4 +27,8 @@ internal sealed partial class DbiXmlRepository
     [LoggerMessage(EventId = 2103, EventName = "UnreadableKeyElementSkipped", Level = LogLevel.Warning,
         Message = "PersistKeysToDbi skips row {Id} ({FriendlyName}) of {Table}: its XML cannot be parsed")]
     private partial void LogUnreadableElementSkipped(Exception exception, long id, string friendlyName, TableName table);
+
+    [LoggerMessage(EventId = 2200, EventName = "KeyRingTransientRetry", Level = LogLevel.Warning,
+        Message = "PersistKeysToDbi retries after transient MySQL error {ErrorCode} (attempt {Attempt})")]
+    private partial void LogTransientRetry(MySqlErrorCode errorCode, int attempt);
 }

@@ -1,17 +1,22 @@
+using System.Diagnostics;
 using System.Xml;
 using System.Xml.Linq;
 using Dapper;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
+using SessionStore.Connections;
 using SessionStore.DataProtection.Sql;
+using TableName = SessionStore.Sql.TableName;
 
 namespace SessionStore.DataProtection.Internal;
 
 /// <summary>
 /// The Data Protection key ring in a MySQL/MariaDB table, one row per element. The key manager calls it rarely: to read the
 /// ring when the app starts and then about once a day, and to store a key when one is created (every 90 days by default) or
-/// revoked. Rows are never updated by the key manager, so readers need no locking.
+/// revoked. Rows are never updated by the key manager, so readers need no locking. Every statement goes through the core's
+/// <see cref="RetryingExecutor"/>, so transient errors and dropped pooled connections are retried as the cache's are; each is
+/// idempotent (a read, an upsert on the friendly name, <c>CREATE TABLE IF NOT EXISTS</c>), so a retry applies nothing twice.
 /// </summary>
 internal sealed partial class DbiXmlRepository : IXmlRepository, IDisposable
 {
@@ -19,6 +24,7 @@ internal sealed partial class DbiXmlRepository : IXmlRepository, IDisposable
 
     private readonly SqlStatements _statements;
     private readonly ConnectionSource _connections;
+    private readonly RetryingExecutor _executor;
     private readonly bool _createTableIfMissing;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -34,6 +40,7 @@ internal sealed partial class DbiXmlRepository : IXmlRepository, IDisposable
         ArgumentNullException.ThrowIfNull(logger);
         _statements = new SqlStatements(TableName.Parse(options.Table));
         _connections = connections;
+        _executor = new RetryingExecutor(connections, LogTransientRetry);
         _createTableIfMissing = options.CreateTableIfMissing;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -45,10 +52,13 @@ internal sealed partial class DbiXmlRepository : IXmlRepository, IDisposable
     public IReadOnlyCollection<XElement> GetAllElements()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = _connections.Open();
-        EnsureTable(connection);
-        var elements = new List<XElement>();
-        foreach (var row in connection.Query<KeyRow>(new CommandDefinition(_statements.SelectAll)))
+        var rows = Run(connection =>
+        {
+            EnsureTable(connection);
+            return connection.Query<KeyRow>(new CommandDefinition(_statements.SelectAll)).AsList();
+        });
+        var elements = new List<XElement>(rows.Count);
+        foreach (var row in rows)
         {
             try
             {
@@ -77,15 +87,17 @@ internal sealed partial class DbiXmlRepository : IXmlRepository, IDisposable
             LogFriendlyNameReplaced(storedName, friendlyName?.Length ?? 0);
         }
 
-        using var connection = _connections.Open();
-        EnsureTable(connection);
         var row = new
         {
             friendlyName = storedName,
             xml = element.ToString(SaveOptions.DisableFormatting),
             createdAt = Now(),
         };
-        connection.Execute(new CommandDefinition(_statements.Store, row));
+        Run(connection =>
+        {
+            EnsureTable(connection);
+            return connection.Execute(new CommandDefinition(_statements.Store, row));
+        });
         LogElementStored(storedName, Table);
     }
 
@@ -110,6 +122,24 @@ internal sealed partial class DbiXmlRepository : IXmlRepository, IDisposable
         string.IsNullOrWhiteSpace(friendlyName) || friendlyName.Length > KeyColumns.FriendlyNameCapacity
             ? "element-" + Guid.NewGuid().ToString("D")
             : friendlyName;
+
+    /// <summary>
+    /// Runs <paramref name="statements"/> on an open connection with the core's retries. Synchronous I/O throughout
+    /// (<c>isAsync: false</c>) because <see cref="IXmlRepository"/> is synchronous: the key manager calls it synchronously, and
+    /// blocking on async I/O would only add a thread-pool hop.
+    /// </summary>
+    private T Run<T>(Func<MySqlConnection, T> statements)
+    {
+        var task = _executor.RunAsync(
+            statements,
+            static (connection, statements, _, _) => ValueTask.FromResult(statements(connection)),
+            isAsync: false,
+            CancellationToken.None);
+
+        // With isAsync: false every awaited call completed synchronously, so this never blocks on pending work.
+        Debug.Assert(task.IsCompleted, "A synchronous key ring operation went asynchronous.");
+        return task.GetAwaiter().GetResult();
+    }
 
     /// <summary>
     /// Checks once per store that the table exists with its columns, creating it if asked to. A failure is not remembered: the

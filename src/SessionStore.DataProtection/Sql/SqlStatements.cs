@@ -1,3 +1,4 @@
+using SessionStore.Sql;
 using static SessionStore.DataProtection.Sql.KeyColumns;
 
 namespace SessionStore.DataProtection.Sql;

@@ -1,10 +1,9 @@
-using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using MySqlConnector;
+using SessionStore.Connections;
 using SessionStore.Sql;
 
-namespace SessionStore.Internal;
+namespace SessionStore.Configuration;
 
 /// <summary>
 /// Checks <see cref="DbiSessionCacheOptions"/> at startup (registered with <c>ValidateOnStart</c>) and reports every problem
@@ -24,86 +23,7 @@ internal sealed class DbiSessionCacheOptionsValidator : IValidateOptions<DbiSess
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
 
-        var sources = new List<string>();
-        if (!string.IsNullOrWhiteSpace(options.Dsn))
-        {
-            sources.Add(nameof(options.Dsn));
-        }
-
-        if (options.DataSource is not null)
-        {
-            sources.Add(nameof(options.DataSource));
-        }
-
-        if (options.DataSourceServiceKey is not null)
-        {
-            sources.Add(nameof(options.DataSourceServiceKey));
-        }
-
-        if (options.ConnectionFactory is not null)
-        {
-            sources.Add(nameof(options.ConnectionFactory));
-        }
-
-        if (sources.Count > 1)
-        {
-            failures.Add($"Set only one way to connect; {string.Join(", ", sources)} are all set.");
-        }
-        else if (sources.Count == 0 && _isService?.IsService(typeof(DbDataSource)) != true)
-        {
-            failures.Add(
-                $"No connection is configured: set {nameof(options.Dsn)} (a MySqlConnector connection string or a " +
-                $"'DBI:mysql:database=NAME;host=HOST' DSN), {nameof(options.DataSource)}, {nameof(options.DataSourceServiceKey)} " +
-                $"or {nameof(options.ConnectionFactory)}, or register a DbDataSource in DI.");
-        }
-
-        if (options.Dsn is not null && string.IsNullOrWhiteSpace(options.Dsn))
-        {
-            failures.Add($"{nameof(options.Dsn)} is empty; give a connection string or leave it unset.");
-        }
-
-        string? databaseInDsn = null;
-        if (!string.IsNullOrWhiteSpace(options.Dsn))
-        {
-            try
-            {
-                databaseInDsn = new MySqlConnectionStringBuilder(
-                    DsnConnectionString.Build(options.Dsn, options.User, options.Password)).Database;
-            }
-            catch (FormatException ex)
-            {
-                failures.Add($"{nameof(options.Dsn)} cannot be used: {ex.Message}");
-            }
-        }
-        else if (options.User is not null || options.Password is not null)
-        {
-            failures.Add($"{nameof(options.User)} and {nameof(options.Password)} apply only with {nameof(options.Dsn)}; " +
-                "set them on the data source or connection instead.");
-        }
-
-        if (options.DataSourceServiceKey is { } key)
-        {
-            if (string.IsNullOrWhiteSpace(key))
-            {
-                failures.Add($"{nameof(options.DataSourceServiceKey)} is empty.");
-            }
-            else if (_isService is IServiceProviderIsKeyedService keyed && !keyed.IsKeyedService(typeof(DbDataSource), key))
-            {
-                failures.Add($"{nameof(options.DataSourceServiceKey)} is '{key}', but no DbDataSource is registered in DI with that key " +
-                    "(services.AddKeyedSingleton<DbDataSource>(\"" + key + "\", …) or AddMySqlDataSource with a service key).");
-            }
-        }
-
-        var tableError = TableName.Validate(options.Table);
-        if (tableError is not null)
-        {
-            failures.Add($"{nameof(options.Table)} {tableError}.");
-        }
-        else if (databaseInDsn is "" && !options.Table.Contains('.', StringComparison.Ordinal))
-        {
-            failures.Add($"{nameof(options.Dsn)} names no database, and {nameof(options.Table)} '{options.Table}' is not qualified: " +
-                $"add Database=NAME to the DSN or set {nameof(options.Table)} to 'NAME.{options.Table}'.");
-        }
+        ConnectionOptionsValidation.Validate(ConnectionSettings.ForCache(options), options.Table, _isService, failures);
 
         var columns = new[]
         {

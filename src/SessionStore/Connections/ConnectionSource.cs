@@ -3,55 +3,76 @@ using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 
-namespace SessionStore.Internal;
+namespace SessionStore.Connections;
 
 /// <summary>
-/// Hands out open MySqlConnector connections from whichever source the options named. A data source built from
-/// <see cref="DbiSessionCacheOptions.Dsn"/> is owned and disposed here; one the caller gave stays theirs.
+/// Hands out open MySqlConnector connections from whichever source the settings named: the one owner of "how a connection is
+/// obtained" for the cache, the key ring and the command-line tool. A data source built from
+/// <see cref="ConnectionSettings.Dsn"/> is owned and disposed here; one the caller gave, or one from DI, stays theirs.
 /// </summary>
 internal sealed class ConnectionSource : IDisposable
 {
     private readonly Func<DbConnection> _createConnection;
     private readonly MySqlDataSource? _ownedDataSource;
+    private readonly string _consumer;
 
-    private ConnectionSource(Func<DbConnection> createConnection, MySqlDataSource? ownedDataSource)
+    private ConnectionSource(Func<DbConnection> createConnection, MySqlDataSource? ownedDataSource, string consumer)
     {
         _createConnection = createConnection;
         _ownedDataSource = ownedDataSource;
+        _consumer = consumer;
     }
 
-    /// <summary>Resolves the source the (validated) options describe.</summary>
-    public static ConnectionSource Create(DbiSessionCacheOptions options, IServiceProvider services)
+    /// <summary>
+    /// The connection string of the pool this source built from a DSN, or <see langword="null"/> for a caller's source. It holds
+    /// the password: parse it for a message, never print it.
+    /// </summary>
+    public string? OwnedConnectionString => _ownedDataSource?.ConnectionString;
+
+    /// <summary>Resolves the source the (validated) settings describe.</summary>
+    public static ConnectionSource Create(ConnectionSettings settings, IServiceProvider services)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(services);
-        if (options.ConnectionFactory is { } factory)
+        var consumer = settings.Consumer;
+        if (settings.ConnectionFactory is { } factory)
         {
-            return new ConnectionSource(() => factory(services), null);
+            return new ConnectionSource(() => factory(services), null, consumer);
         }
 
-        if (options.DataSource is { } dataSource)
+        if (settings.DataSource is { } dataSource)
         {
-            return new ConnectionSource(dataSource.CreateConnection, null);
+            return new ConnectionSource(dataSource.CreateConnection, null, consumer);
         }
 
-        if (options.DataSourceServiceKey is { } key)
+        if (settings.DataSourceServiceKey is { } key)
         {
             var keyed = services.GetRequiredKeyedService<DbDataSource>(key);
-            return new ConnectionSource(keyed.CreateConnection, null);
+            return new ConnectionSource(keyed.CreateConnection, null, consumer);
         }
 
-        if (!string.IsNullOrWhiteSpace(options.Dsn))
+        if (!string.IsNullOrWhiteSpace(settings.Dsn))
         {
-            var owned = new MySqlDataSource(ForOwnedPool(DsnConnectionString.Build(options.Dsn, options.User, options.Password)));
-            return new ConnectionSource(owned.CreateConnection, owned);
+            return ForDsn(settings);
         }
 
         var registered = services.GetService<DbDataSource>()
             ?? throw new InvalidOperationException(
-                "No connection is configured for DbiSessionCache: set Dsn, DataSource, DataSourceServiceKey or ConnectionFactory, " +
-                "or register a DbDataSource in DI.");
-        return new ConnectionSource(registered.CreateConnection, null);
+                $"No connection is configured for {consumer}: set {settings.SourceChoices()}, or register a DbDataSource in DI.");
+        return new ConnectionSource(registered.CreateConnection, null, consumer);
+    }
+
+    /// <summary>
+    /// A source that owns a pool for <see cref="ConnectionSettings.Dsn"/>, with its user and password. Throws
+    /// <see cref="FormatException"/> (never repeating the DSN) when the DSN cannot be used.
+    /// </summary>
+    public static ConnectionSource ForDsn(ConnectionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentException.ThrowIfNullOrWhiteSpace(settings.Dsn);
+        var connectionString = DsnConnectionString.Build(settings.Dsn, settings.User, settings.Password);
+        var owned = new MySqlDataSource(settings.SkipsConnectionReset ? ForOwnedPool(connectionString) : connectionString);
+        return new ConnectionSource(owned.CreateConnection, owned, settings.Consumer);
     }
 
     /// <summary>
@@ -59,7 +80,7 @@ internal sealed class ConnectionSource : IDisposable
     /// hands out a pooled connection without the reset round trip (measured here: a plain SELECT loop ran at 0.5–0.65× of
     /// its speed with the reset). Safe because the cache leaves no session state behind (no transactions, variables or
     /// temporary tables) and nobody else uses this pool; a connection the server dropped meanwhile fails its first statement,
-    /// and the cache discards it and retries at once on the next (see WithConnectionAsync).
+    /// and the cache discards it and retries at once on the next (see <see cref="RetryingExecutor"/>).
     /// </summary>
     internal static string ForOwnedPool(string connectionString)
     {
@@ -81,7 +102,7 @@ internal sealed class ConnectionSource : IDisposable
             var type = connection?.GetType().FullName ?? "null";
             connection?.Dispose();
             throw new InvalidOperationException(
-                $"DbiSessionCache needs MySqlConnector connections, but its connection source returned {type}.");
+                $"{_consumer} needs MySqlConnector connections, but its connection source returned {type}.");
         }
 
         if (mySqlConnection.State != ConnectionState.Open)
@@ -120,5 +141,6 @@ internal sealed class ConnectionSource : IDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Disposes the pool this source built from a DSN; a caller's data source is left alone.</summary>
     public void Dispose() => _ownedDataSource?.Dispose();
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace SessionStore.Internal;
+namespace SessionStore.Diagnostics;
 
 /// <summary>The health check <c>AddDbiSessionCache</c> on <c>IHealthChecksBuilder</c> registers.</summary>
 internal sealed class DbiSessionCacheHealthCheck(DbiSessionCache cache) : IHealthCheck

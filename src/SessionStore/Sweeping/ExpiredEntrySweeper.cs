@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace SessionStore.Internal;
+namespace SessionStore.Sweeping;
 
 /// <summary>
 /// Runs <see cref="DbiSessionCache"/>'s sweep every <see cref="DbiSessionCacheOptions.SweepInterval"/>, off the request

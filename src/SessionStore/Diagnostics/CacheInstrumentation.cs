@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MySqlConnector;
 
-namespace SessionStore.Internal;
+namespace SessionStore.Diagnostics;
 
 /// <summary>
 /// The cache's metrics and traces, named after the OpenTelemetry semantic conventions for database clients where they exist
@@ -38,7 +38,7 @@ internal static class CacheInstrumentation
     public static readonly Histogram<double> SweepDuration = Meter.CreateHistogram<double>(
         "sessionstore.sweep.duration", "s", "Duration of sweeps that ran (not those skipped because another server held the lock).");
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DbiSessionCache, string> s_liveCaches = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<EntryEstimate, byte> s_estimates = new();
 
     /// <summary>
     /// Entries per table, from InnoDB's row estimate (no table scan), refreshed after each sweep and health check; caches
@@ -46,15 +46,16 @@ internal static class CacheInstrumentation
     /// </summary>
     public static readonly ObservableGauge<long> Entries = Meter.CreateObservableGauge(
         "sessionstore.entries",
-        static () => s_liveCaches
-            .Where(pair => pair.Key.EstimatedEntries >= 0)
-            .Select(pair => new Measurement<long>(pair.Key.EstimatedEntries, new KeyValuePair<string, object?>("db.collection.name", pair.Value))),
+        static () => s_estimates.Keys
+            .Where(estimate => estimate.Entries >= 0)
+            .Select(estimate => new Measurement<long>(estimate.Entries, new KeyValuePair<string, object?>("db.collection.name", estimate.Table))),
         "{entry}",
         "Entries in the table, as InnoDB estimates them.");
 
-    public static void Register(DbiSessionCache cache, string table) => s_liveCaches[cache] = table;
+    /// <summary>Reports a live cache's estimate in <see cref="Entries"/> until <see cref="Unregister"/>.</summary>
+    public static void Register(EntryEstimate estimate) => s_estimates[estimate] = 0;
 
-    public static void Unregister(DbiSessionCache cache) => s_liveCaches.TryRemove(cache, out _);
+    public static void Unregister(EntryEstimate estimate) => s_estimates.TryRemove(estimate, out _);
 
     /// <summary>Starts timing (and tracing) one operation.</summary>
     /// <remarks>

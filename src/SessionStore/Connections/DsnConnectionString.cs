@@ -1,7 +1,7 @@
 using System.Globalization;
 using MySqlConnector;
 
-namespace SessionStore.Internal;
+namespace SessionStore.Connections;
 
 /// <summary>
 /// Turns a <c>Dsn</c> option (a MySqlConnector connection string or a Perl DBI data source name) and the

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
-namespace SessionStore.Internal;
+namespace SessionStore.Hosting;
 
 /// <summary>
 /// Reads the table's shape when the host starts, so that a missing table, or one with a missing or mistyped column, stops

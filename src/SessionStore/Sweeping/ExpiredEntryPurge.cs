@@ -1,7 +1,7 @@
 using MySqlConnector;
 using SessionStore.Sql;
 
-namespace SessionStore.Internal;
+namespace SessionStore.Sweeping;
 
 /// <summary>
 /// Deletes expired entries a small batch at a time, each batch its own short statement on its own connection, with a pause
