@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using System.Diagnostics;
 using MySqlConnector;
 

@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;

@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -20,7 +21,7 @@ public sealed class ConnectionKillTests(OwnDatabaseFixture database, ITestOutput
     [Fact]
     public async Task IdlePooledConnectionsKilledByTheServer_TheNextOperationsAllSucceed()
     {
-        var retries = new RetryCounter();
+        var retries = new TransientRetryCounter();
         using var sut = CacheFactory.Create(database.ConnectionString, database.Table, logger: retries);
         var keys = Enumerable.Range(0, PooledConnections).Select(i => $"{Guid.NewGuid():N}-{i}").ToArray();
 
@@ -66,7 +67,7 @@ public sealed class ConnectionKillTests(OwnDatabaseFixture database, ITestOutput
     [Fact]
     public async Task ConnectionKilledWhileSetWaitsForARowLock_SetSucceedsByRetryOrFailsWithTheServersError_NeverHangs_NeverWritesPartially()
     {
-        var retries = new RetryCounter();
+        var retries = new TransientRetryCounter();
         using var sut = CacheFactory.Create(database.ConnectionString, database.Table, logger: retries);
         var key = Guid.NewGuid().ToString("N");
         var storedId = StoredId.FromKey(key, DbiSessionKeyStorage.Digest, 40);

@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
@@ -17,7 +18,7 @@ public sealed class ContentionTests(SessionTableFixture table, ITestOutputHelper
     [Fact]
     public async Task SixtyFourWritersOnOneKey_NoErrorEscapes_AndTheFinalValueIsOneThatWasWritten()
     {
-        var retries = new RetryCounter();
+        var retries = new TransientRetryCounter();
         using var sut = table.CreateCache(services: s => s.AddSingleton<ILogger<DbiSessionCache>>(retries));
         await sut.Cache.SetAsync("bind", [0], new DistributedCacheEntryOptions()); // binds the table outside the race
         var key = Guid.NewGuid().ToString("N");

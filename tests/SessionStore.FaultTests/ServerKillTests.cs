@@ -38,7 +38,7 @@ public sealed class ServerKillTests(ITestOutputHelper output)
         var process = server.LocalProcess ?? throw new InvalidOperationException("Not a local server process: " + server.Description);
         var table = "kill_" + Guid.NewGuid().ToString("N")[..12];
         await Sql.ExecuteAsync(server.ConnectionString, SqlStatements.CreateTableDdl(TableName.Parse(table)));
-        var retries = new RetryCounter();
+        var retries = new TransientRetryCounter();
         using var sut = CacheFactory.Create(server.ConnectionString, table, logger: retries);
         await sut.Cache.SetAsync("warm-up", [0], s_oneHour); // binds the table before the clock starts
 

@@ -1,3 +1,4 @@
+using SessionStore.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -27,7 +28,7 @@ public sealed class SweepUnderLoadTests(SessionTableFixture table, ITestOutputHe
     [Fact]
     public async Task SweepOfManyExpiredRows_WhileALoadRuns_FailsNoOperation_KeepsEveryLiveEntry_AndLeavesNoExpiredRow()
     {
-        var retries = new RetryCounter();
+        var retries = new TransientRetryCounter();
         using var sut = table.CreateCache(services: s => s.AddSingleton<ILogger<DbiSessionCache>>(retries));
         var cache = sut.Provider.GetRequiredService<DbiSessionCache>();
         var prefix = Guid.NewGuid().ToString("N")[..8];

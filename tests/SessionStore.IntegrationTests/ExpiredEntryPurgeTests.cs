@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Caching.Distributed;
 using MySqlConnector;
-using SessionStore.Internal;
+using SessionStore.Sweeping;
 using SessionStore.Sql;
 
 namespace SessionStore.IntegrationTests;

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using MySqlConnector;
 
-namespace SessionStore.ClusterTests;
+namespace SessionStore.Testing;
 
 /// <summary>
-/// The cache's logger in these tests: counts its "TransientRetry" events by MySQL error code, which is how the tests see
-/// the certification conflicts and dropped connections that the cache retried rather than let escape.
+/// The cache's logger in tests: counts its "TransientRetry" events by MySQL error code, which is how a test sees the
+/// deadlocks, certification conflicts and dropped connections that the cache retried rather than let escape.
 /// </summary>
-internal sealed class TransientRetryCounter : ILogger<DbiSessionCache>
+public sealed class TransientRetryCounter : ILogger<DbiSessionCache>
 {
     private const string TransientRetryEvent = "TransientRetry";
 
@@ -15,6 +16,7 @@ internal sealed class TransientRetryCounter : ILogger<DbiSessionCache>
 
     public int Total => _byErrorCode.Values.Sum();
 
+    /// <summary>Counts by error, named like <c>LockDeadlock (1213)</c>.</summary>
     public IReadOnlyDictionary<string, int> ByErrorCode => _byErrorCode;
 
     public IDisposable? BeginScope<TState>(TState state)
@@ -30,19 +32,24 @@ internal sealed class TransientRetryCounter : ILogger<DbiSessionCache>
         }
 
         var errorCode = state is IEnumerable<KeyValuePair<string, object?>> fields
-            ? fields.FirstOrDefault(field => field.Key == "ErrorCode").Value?.ToString()
+            ? fields.FirstOrDefault(field => field.Key == "ErrorCode").Value
             : null;
-        _byErrorCode.AddOrUpdate(errorCode ?? "unknown", 1, (_, count) => count + 1);
+        var name = errorCode is MySqlErrorCode code ? $"{code} ({(int)code})" : errorCode?.ToString() ?? "unknown";
+        _byErrorCode.AddOrUpdate(name, 1, (_, count) => count + 1);
     }
 
-    /// <summary>Sums the counts of several caches, e.g. <c>LockDeadlock × 12, UnableToConnectToHost × 1</c>.</summary>
+    /// <summary>Sums the counts of several caches, e.g. <c>LockDeadlock (1213) × 12, UnableToConnectToHost (1042) × 1</c>.</summary>
     public static string Describe(IEnumerable<TransientRetryCounter> counters)
     {
         var totals = counters
             .SelectMany(counter => counter.ByErrorCode)
             .GroupBy(pair => pair.Key, StringComparer.Ordinal)
+            .OrderBy(group => group.Key, StringComparer.Ordinal)
             .Select(group => $"{group.Key} × {group.Sum(pair => pair.Value)}")
             .ToList();
         return totals.Count == 0 ? "none" : string.Join(", ", totals);
     }
+
+    /// <summary>For the test output, e.g. <c>LockDeadlock (1213) × 12</c>.</summary>
+    public override string ToString() => Describe([this]);
 }
