@@ -19,7 +19,7 @@ public sealed class SchemaScriptTests
         var result = (await CliTool.RunAsync("schema", "script", "--minimal", "--table", table.Name, "--id-column", "sid")).ShouldExitWith(0);
         await TestDatabase.ExecuteAsync(result.Output);
 
-        var shape = await TestDatabase.ShapeAsync(table.Name, ("sid", SessionColumns.Data, SessionColumns.LastActive));
+        var shape = await TestDatabase.ShapeAsync(table.Name, new ColumnNames("sid", SessionColumns.Data, SessionColumns.LastActive));
 
         Assert.Contains("`sid` CHAR(40) NOT NULL PRIMARY KEY", result.Output, StringComparison.Ordinal);
         Assert.Contains("`session_data` TEXT", result.Output, StringComparison.Ordinal);

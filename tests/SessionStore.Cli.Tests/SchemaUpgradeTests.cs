@@ -108,7 +108,7 @@ public sealed class SchemaUpgradeTests
         (await CliTool.RunOnAsync(table.Name,
             "schema", "upgrade", "--id-column", "sid", "--data-column", "payload", "--last-active-column", "touched")).ShouldExitWith(0);
 
-        var shape = await TestDatabase.ShapeAsync(table.Name, ("sid", "payload", "touched"));
+        var shape = await TestDatabase.ShapeAsync(table.Name, new ColumnNames("sid", "payload", "touched"));
         Assert.Equal(ExpiryMode.ExpiryColumns, shape.Layout.Expiry);
         Assert.Equal(DataEncoding.Binary, shape.Layout.Encoding);
         Assert.Equal("mediumblob", shape.DataType);

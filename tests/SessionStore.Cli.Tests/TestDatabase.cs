@@ -36,13 +36,13 @@ internal static class TestDatabase
 
     /// <summary>The layout the cache would settle on for the table, read exactly as the cache reads it.</summary>
     public static async Task<TableShape> ShapeAsync(
-        string table, (string Id, string Data, string LastActive)? columns = null, DbiSessionKeyStorage keyStorage = DbiSessionKeyStorage.Digest)
+        string table, ColumnNames? columns = null, DbiSessionKeyStorage keyStorage = DbiSessionKeyStorage.Digest)
     {
         await using var connection = await OpenAsync();
         var name = TableName.Parse(table);
         var (described, limits) = await TableDescription.ReadAsync(connection, name, isAsync: true, CancellationToken.None);
         return TableShape.FromColumns(name, described, limits.MaxAllowedPacket,
-            columns ?? (SessionColumns.Id, SessionColumns.Data, SessionColumns.LastActive), keyStorage);
+            columns ?? ColumnNames.Default, keyStorage);
     }
 
     private static async Task<MySqlConnection> OpenAsync()

@@ -13,7 +13,7 @@ public sealed class ExpiredEntryPurgeTests(SessionTableFixture table) : IClassFi
         await connection.OpenAsync();
         var parsed = TableName.Parse(name);
         var (columns, limits) = await TableDescription.ReadAsync(connection, parsed, isAsync: true, CancellationToken.None);
-        var shape = TableShape.FromColumns(parsed, columns, limits.MaxAllowedPacket, ("id", "session_data", "last_active"), DbiSessionKeyStorage.Digest);
+        var shape = TableShape.FromColumns(parsed, columns, limits.MaxAllowedPacket, new ColumnNames("id", "session_data", "last_active"), DbiSessionKeyStorage.Digest);
         return new SqlStatements(parsed, SqlDialectDetector.FromServerVersion(connection.ServerVersion), shape.Layout);
     }
 

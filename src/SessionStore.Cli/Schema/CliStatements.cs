@@ -35,7 +35,7 @@ internal static class CliStatements
     public const string UseUtc = "SET time_zone = '+00:00';";
 
     /// <summary>The Perl ancestor's table (Dancer::Session::DBI), for completeness: the cache uses it as it stands.</summary>
-    public static string MinimalTableDdl(TableName table, (string Id, string Data, string LastActive) names)
+    public static string MinimalTableDdl(TableName table, ColumnNames names)
     {
         ArgumentNullException.ThrowIfNull(table);
         return $"""

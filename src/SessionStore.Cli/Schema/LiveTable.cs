@@ -87,6 +87,6 @@ internal sealed class LiveTable
         Indexes.Any(i => i.Position == 1 && string.Equals(i.ColumnName, column, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The layout the cache would settle on, exactly as it does; throws <see cref="InvalidOperationException"/> listing the defects.</summary>
-    public TableShape Shape((string Id, string Data, string LastActive) names, DbiSessionKeyStorage keyStorage) =>
+    public TableShape Shape(ColumnNames names, DbiSessionKeyStorage keyStorage) =>
         TableShape.FromColumns(Name, Columns, Limits.MaxAllowedPacket, names, keyStorage);
 }

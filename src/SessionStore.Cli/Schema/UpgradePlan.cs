@@ -39,7 +39,7 @@ internal sealed class UpgradePlan
 
     public bool IsUpToDate => Refusals.Count == 0 && Steps.Count == 0;
 
-    public static UpgradePlan For(LiveTable table, (string Id, string Data, string LastActive) names, DbiSessionKeyStorage keyStorage)
+    public static UpgradePlan For(LiveTable table, ColumnNames names, DbiSessionKeyStorage keyStorage)
     {
         ArgumentNullException.ThrowIfNull(table);
         if (!table.Exists)
@@ -55,7 +55,7 @@ internal sealed class UpgradePlan
     }
 
     /// <summary>Collects the clauses of each step while it looks at each column.</summary>
-    private sealed class Planner(LiveTable table, (string Id, string Data, string LastActive) names)
+    private sealed class Planner(LiveTable table, ColumnNames names)
     {
         private readonly List<string> _refusals = [];
         private readonly List<(string Clause, string Change)> _structure = [];

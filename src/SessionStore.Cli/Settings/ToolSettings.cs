@@ -17,7 +17,7 @@ internal sealed class ToolSettings : IDisposable
     public ToolSettings(
         ConnectionSource? connections,
         TableName table,
-        (string Id, string Data, string LastActive) columns,
+        ColumnNames columns,
         DbiSessionKeyStorage keyStorage,
         TimeSpan slidingWindow)
     {
@@ -30,10 +30,10 @@ internal sealed class ToolSettings : IDisposable
 
     public TableName Table { get; }
 
-    public (string Id, string Data, string LastActive) Columns { get; }
+    public ColumnNames Columns { get; }
 
     public bool HasDefaultColumnNames =>
-        Columns == (SessionColumns.Id, SessionColumns.Data, SessionColumns.LastActive);
+        Columns == ColumnNames.Default;
 
     public DbiSessionKeyStorage KeyStorage { get; }
 

@@ -55,7 +55,7 @@ internal static class ToolSettingsReader
         return new ToolSettings(
             connections,
             TableName.Parse(cacheOptions.Table),
-            (cacheOptions.IdColumn, cacheOptions.DataColumn, cacheOptions.LastActiveColumn),
+            ColumnNames.From(cacheOptions),
             cacheOptions.KeyStorage,
             cacheOptions.DefaultSlidingExpiration);
     }

@@ -14,7 +14,7 @@ internal sealed partial class TableBinder : IDisposable
 {
     private readonly ConnectionSource _connections;
     private readonly TableName _table;
-    private readonly (string Id, string Data, string LastActive) _columnNames;
+    private readonly ColumnNames _columnNames;
     private readonly DbiSessionKeyStorage _keyStorage;
     private readonly bool _createTableIfMissing;
     private readonly bool _causalReads;
@@ -26,7 +26,7 @@ internal sealed partial class TableBinder : IDisposable
     {
         _connections = connections;
         _table = table;
-        _columnNames = (options.IdColumn, options.DataColumn, options.LastActiveColumn);
+        _columnNames = ColumnNames.From(options);
         _keyStorage = options.KeyStorage;
         _createTableIfMissing = options.CreateTableIfMissing;
         _causalReads = options.CausalReads;

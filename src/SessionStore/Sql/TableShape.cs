@@ -51,7 +51,7 @@ internal sealed class TableShape
         TableName table,
         IReadOnlyList<ColumnDescription> columns,
         long maxAllowedPacket,
-        (string Id, string Data, string LastActive) names,
+        ColumnNames names,
         DbiSessionKeyStorage keyStorage)
     {
         ArgumentNullException.ThrowIfNull(table);
