@@ -75,4 +75,19 @@ public sealed class ProtectValuesTests(SessionTableFixture table) : IClassFixtur
 
         Assert.Contains(failure.Failures, f => f.Contains("call services.AddDataProtection()", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task RowWithNullData_WithProtectValues_IsUnreadable_NotACrash()
+    {
+        var name = "legacy_" + Guid.NewGuid().ToString("N")[..12];
+        await table.ExecuteAsync($"CREATE TABLE `{name}` (id CHAR(40) PRIMARY KEY, session_data TEXT NULL)");
+        var key = Guid.NewGuid().ToString();
+        await table.ExecuteAsync($"INSERT INTO `{name}` (id, session_data) VALUES (@id, NULL)", ("@id", Keys.StoredId.Digest(key)));
+        var services = (Action<IServiceCollection>)(s => s.AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(_keyRing));
+        using var lenient = table.CreateCache(o => { o.Table = name; o.ProtectValues = true; }, services);
+        using var strict = table.CreateCache(o => { o.Table = name; o.ProtectValues = true; o.ThrowOnUnreadableEntries = true; }, services);
+
+        Assert.Null(await lenient.Cache.GetAsync(key));
+        await Assert.ThrowsAsync<InvalidDataException>(() => strict.Cache.GetAsync(key));
+    }
 }
