@@ -20,6 +20,7 @@ public sealed class LocalServerArgumentsTests
         Assert.Contains("--bind-address=127.0.0.1", arguments);
         Assert.Contains("--port=34567", arguments);
         Assert.Contains("--datadir=/tmp/sessionstore-mysql-test/data", arguments);
+        Assert.Contains("--tmpdir=/tmp/sessionstore-mysql-test/tmp", arguments);
         Assert.Contains("--socket=/tmp/sessionstore-mysql-test/mysqld.sock", arguments);
         Assert.Contains("--pid-file=/tmp/sessionstore-mysql-test/mysqld.pid", arguments);
         Assert.Contains("--log-error=/tmp/sessionstore-mysql-test/error.log", arguments);

@@ -41,6 +41,7 @@ internal static class LocalServerArguments
                 "--no-defaults",
                 $"--basedir={binary.BaseDirectory}",
                 $"--datadir={layout.DataDirectory}",
+                $"--tmpdir={layout.TempDirectory}",
                 // 'normal' gives root an empty password over TCP; the default 'socket' only lets the OS root in.
                 "--auth-root-authentication-method=normal",
                 "--skip-test-db",
@@ -55,6 +56,7 @@ internal static class LocalServerArguments
                 "--initialize-insecure",
                 $"--basedir={binary.BaseDirectory}",
                 $"--datadir={layout.DataDirectory}",
+                $"--tmpdir={layout.TempDirectory}",
                 .. s_mySqlOnlyServerArguments,
             ];
         }
@@ -77,6 +79,7 @@ internal static class LocalServerArguments
         [
             "--no-defaults",
             $"--datadir={layout.DataDirectory}",
+            $"--tmpdir={layout.TempDirectory}",
             "--bind-address=127.0.0.1",
             $"--port={port}",
             $"--socket={layout.SocketPath}",

@@ -20,6 +20,12 @@ internal sealed record LocalServerLayout(string RootDirectory)
 
     public string InitFile => Path.Combine(RootDirectory, "init.sql");
 
+    /// <summary>
+    /// The server's own temporary directory. Servers sharing <c>/tmp</c> were seen to fail initialisation with
+    /// "Error on delete of '/tmp/#sql-temptable-….MAI'" while other servers started beside them.
+    /// </summary>
+    public string TempDirectory => Path.Combine(RootDirectory, "tmp");
+
     /// <summary>Holds the id of the process that owns the server, so a later run can reap it if that one died.</summary>
     public string OwnerFile => Path.Combine(RootDirectory, "owner.pid");
 }

@@ -95,6 +95,7 @@ internal sealed class LocalServerProcess : IAsyncDisposable
         LocalServerProcess? server = null;
         try
         {
+            Directory.CreateDirectory(layout.TempDirectory);
             await File.WriteAllTextAsync(layout.OwnerFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture), timeoutSource.Token).ConfigureAwait(false);
             await File.WriteAllTextAsync(layout.InitFile, LocalServerArguments.InitSql, timeoutSource.Token).ConfigureAwait(false);
             log($"Initialising a data directory for {binary.VersionText} in {layout.DataDirectory}.");
