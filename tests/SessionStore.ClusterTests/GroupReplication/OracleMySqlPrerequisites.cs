@@ -1,4 +1,5 @@
 using SessionStore.ClusterTests.Harness;
+using SessionStore.DevServer.LocalProcess;
 
 namespace SessionStore.ClusterTests.GroupReplication;
 
@@ -18,7 +19,8 @@ internal static class OracleMySqlPrerequisites
     /// </summary>
     public static async Task<string> FindServerAsync(CancellationToken cancellationToken)
     {
-        var wrapper = Path.Combine(CacheDirectory(), "oracle-mysql", "bin", "mysqld");
+        // The same folder the dev server searches, from the one place that knows it.
+        var wrapper = Path.Combine(ServerBinaryLocator.ProvisionedOracleMySqlDirectory, "mysqld");
         if (File.Exists(wrapper))
         {
             return wrapper;
@@ -42,21 +44,6 @@ internal static class OracleMySqlPrerequisites
         }
 
         return provisioned;
-    }
-
-    /// <summary>$SESSIONSTORE_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/sessionstore, as provision.sh computes it.</summary>
-    private static string CacheDirectory()
-    {
-        if (Environment.GetEnvironmentVariable("SESSIONSTORE_CACHE") is { Length: > 0 } cache)
-        {
-            return cache;
-        }
-
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        var baseDirectory = string.IsNullOrEmpty(xdg)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache")
-            : xdg;
-        return Path.Combine(baseDirectory, "sessionstore");
     }
 
     private static string? FindRepositoryRoot()
