@@ -133,4 +133,21 @@ public sealed class DbiSessionCacheOptions
     /// 'BEFORE'</c>. The cache fails at first use if the server is neither. Default: <see langword="false"/>.
     /// </summary>
     public bool CausalReads { get; set; }
+
+    /// <summary>
+    /// Whether operations on the table that arrive while others are in flight are sent together: reads as one
+    /// <c>SELECT … IN</c>, writes as one multi-row upsert, removes as one <c>DELETE … IN</c>. A lone operation still goes out at
+    /// once (there is no timer), and every caller gets the result or exception it would get alone. Turn it off to send one
+    /// statement per operation. Default: <see langword="true"/>.
+    /// </summary>
+    public bool CoalesceOperations { get; set; } = true;
+
+    /// <summary>How many operations one coalesced statement carries at most (1 to 1000). Default: 64.</summary>
+    public int MaxBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// How many statements of one kind (reads, writes, refreshes, removes) coalescing keeps in flight at once, each on its
+    /// own connection; operations that arrive while all are busy wait for the next statement (1 to 64). Default: 4.
+    /// </summary>
+    public int CoalescingConnections { get; set; } = 4;
 }

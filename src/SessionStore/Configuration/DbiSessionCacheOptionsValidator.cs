@@ -79,6 +79,19 @@ internal sealed class DbiSessionCacheOptionsValidator : IValidateOptions<DbiSess
                 "with a key ring every server shares (such as PersistKeysToDbi).");
         }
 
+        if (options.CoalesceOperations)
+        {
+            if (options.MaxBatchSize is < 1 or > 1000)
+            {
+                failures.Add($"{nameof(options.MaxBatchSize)} must be from 1 to 1000; it is {options.MaxBatchSize}.");
+            }
+
+            if (options.CoalescingConnections is < 1 or > 64)
+            {
+                failures.Add($"{nameof(options.CoalescingConnections)} must be from 1 to 64; it is {options.CoalescingConnections}.");
+            }
+        }
+
         if (!Enum.IsDefined(options.KeyStorage))
         {
             failures.Add($"{nameof(options.KeyStorage)} is {(int)options.KeyStorage}, which is neither Digest nor Verbatim.");
