@@ -116,15 +116,6 @@ public sealed class ExtensionRuleTests
             ExtensionRule.SqlExtendedExpiry(ExpiryMode.ExpiryColumns, "`w`", absoluteDeadline: null, now: "`from`"));
     }
 
-    [Fact]
-    public void GetThreshold_IsNineTenthsOfTheRefreshThreshold_AndARefreshWithinTheRestIsSkipped()
-    {
-        Assert.Equal(0.09, ExtensionRule.GetThreshold(0.1), 10);
-
-        // 0.1 × 0.1 × 20 min = 12 s
-        Assert.Equal(TimeSpan.FromSeconds(12).Ticks, ExtensionRule.RefreshSkipTicks(TwentyMinutesUs, 0.1), 3);
-    }
-
     /// <summary>
     /// What the server answers for <see cref="ExtensionRule.SqlCondition"/> (text pinned above), read term by term: instants
     /// to the microsecond, <c>CAST(… AS SIGNED)</c> rounding half away from zero, <c>DATE_ADD</c> past 9999 giving NULL,

@@ -6,57 +6,27 @@ namespace SessionStore.Tests;
 
 public sealed class RecentReadsTests
 {
-    private const long TwentyMinutesUs = 20L * 60 * 1_000_000;
-
     [Fact]
-    public void CoversRefresh_WithinATenthOfTheThresholdAfterARead_IsTrue()
+    public void IsExtensionDue_FromTheRecordedInstantOn_ForThatIdOnly()
     {
-        var reads = new RecentReads(0.1);
-        reads.Record("id", 0, TwentyMinutesUs);
+        var reads = new RecentReads();
+        reads.Record("id", 100);
 
-        // 0.1 × 0.1 × 20 min = 12 s
-        Assert.True(reads.CoversRefresh("id", TimeSpan.FromSeconds(11.999).Ticks));
-        Assert.False(reads.CoversRefresh("id", TimeSpan.FromSeconds(12.001).Ticks));
+        Assert.False(reads.IsExtensionDue("id", 99));
+        Assert.True(reads.IsExtensionDue("id", 100));
+        Assert.False(reads.IsExtensionDue("other", 100));
+        Assert.False(new RecentReads().IsExtensionDue("id", 100));
     }
 
     [Fact]
-    public void CoversRefresh_OtherIdOrNoRead_IsFalse()
+    public void Forget_MakesTheNextReadDecideFromTheRow()
     {
-        var reads = new RecentReads(0.1);
-        reads.Record("id", 0, TwentyMinutesUs);
-
-        Assert.False(reads.CoversRefresh("other", 1));
-        Assert.False(new RecentReads(0.1).CoversRefresh("id", 1));
-    }
-
-    [Fact]
-    public void CoversRefresh_EntryWithoutSlidingWindow_IsTrueForOneSecond()
-    {
-        var reads = new RecentReads(0.1);
-        reads.Record("id", 0, null);
-
-        Assert.True(reads.CoversRefresh("id", TimeSpan.FromSeconds(1).Ticks));
-        Assert.False(reads.CoversRefresh("id", TimeSpan.FromSeconds(1).Ticks + 1));
-    }
-
-    [Fact]
-    public void Forget_MakesTheNextRefreshGoToTheServer()
-    {
-        var reads = new RecentReads(0.1);
-        reads.Record("id", 0, TwentyMinutesUs);
+        var reads = new RecentReads();
+        reads.Record("id", 0);
 
         reads.Forget("id");
 
-        Assert.False(reads.CoversRefresh("id", 0));
-    }
-
-    [Fact]
-    public void Thresholds_GetExtendsSlightlyEarlierThanRefresh()
-    {
-        var reads = new RecentReads(0.1);
-
-        Assert.Equal(0.09, reads.GetThreshold, 10);
-        Assert.Equal(0.1, reads.RefreshThreshold);
+        Assert.False(reads.IsExtensionDue("id", 1));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal static class CacheInstrumentation
 
     public static readonly Counter<long> SlidingExtensions = Meter.CreateCounter<long>(
         "sessionstore.sliding.extensions", "{extension}",
-        "Sliding-expiry decisions on reads and refreshes, by sessionstore.extension.outcome: written (a row write), not_due (lazy sliding, no write) or skipped (a Refresh answered in memory after a Get).");
+        "Sliding-expiry decisions on reads and refreshes, by sessionstore.extension.outcome: written (a row write), not_due (lazy sliding, no write), due (a read found the entry due; its extension follows) or some_written (a coalesced extension that extended some of its entries).");
 
     public static readonly Counter<long> Retries = Meter.CreateCounter<long>(
         "sessionstore.retries", "{retry}", "Operations retried after a transient MySQL error, by error.type (the MySQL error code).");

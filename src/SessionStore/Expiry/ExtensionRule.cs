@@ -22,11 +22,6 @@ internal static class ExtensionRule
     public const string SqlMaxDateTime = "'9999-12-31 23:59:59.999999'";
 
     /// <summary>
-    /// The share of the threshold a Get applies: a Get extends a little earlier than a Refresh would, which leaves a Refresh
-    /// that follows the Get within <see cref="RefreshSkipTicks"/> nothing to do.
-    /// </summary>
-    private const double GetShareOfThreshold = 0.9;
-    /// <summary>
     /// When a read would next extend this entry, in ticks: the condition the extension UPDATE checks, solved for "now".
     /// <see cref="long.MaxValue"/> for an entry that does not slide, or whose expiry already sits at its absolute deadline.
     /// </summary>
@@ -121,18 +116,4 @@ internal static class ExtensionRule
         var extended = $"COALESCE(DATE_ADD({now}, INTERVAL {slidingWindowMicroseconds} MICROSECOND), {SqlMaxDateTime})";
         return absoluteDeadline is null ? extended : $"LEAST({extended}, COALESCE({absoluteDeadline}, {SqlMaxDateTime}))";
     }
-
-    /// <summary>
-    /// The threshold a Get applies, given the configured one: a little earlier than a Refresh's, so that the Refresh the
-    /// session middleware sends right after its Get can be skipped (<see cref="RefreshSkipTicks"/>).
-    /// </summary>
-    public static double GetThreshold(double threshold) => threshold * GetShareOfThreshold;
-
-    /// <summary>
-    /// How long after a Get (which extends at <see cref="GetThreshold"/>) a Refresh at <paramref name="threshold"/> would
-    /// change nothing, in ticks: <c>0.1 × threshold × window</c>. Within it the Get has already done what the Refresh
-    /// promises: afterwards the entry lives at least <c>window × (1 − threshold)</c> longer.
-    /// </summary>
-    public static double RefreshSkipTicks(long slidingWindowMicroseconds, double threshold) =>
-        slidingWindowMicroseconds * TimeSpan.TicksPerMicrosecond * threshold * (1 - GetShareOfThreshold);
 }

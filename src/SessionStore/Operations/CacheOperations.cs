@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using MySqlConnector;
 using SessionStore.Connections;
 using SessionStore.Diagnostics;
+using SessionStore.Dispatch;
 using SessionStore.Expiry;
 using SessionStore.Keys;
 using SessionStore.Schema;
@@ -23,6 +24,9 @@ internal sealed partial class CacheOperations
     private readonly RetryingExecutor _executor;
     private readonly ValueCodec _codec;
     private readonly RecentReads _recentReads;
+    private readonly DbiSessionCacheOptions _options;
+    private readonly double _threshold;
+    private Dispatcher? _dispatcher;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _defaultSlidingWindow;
     private readonly DbiSessionKeyStorage _keyStorage;
@@ -38,7 +42,9 @@ internal sealed partial class CacheOperations
         _binder = binder;
         _executor = executor;
         _codec = codec;
-        _recentReads = new RecentReads(options.SlidingExtensionThreshold);
+        _options = options;
+        _threshold = options.SlidingExtensionThreshold;
+        _recentReads = new RecentReads();
         _timeProvider = timeProvider;
         _defaultSlidingWindow = options.DefaultSlidingExpiration;
         _keyStorage = options.KeyStorage;
@@ -48,14 +54,12 @@ internal sealed partial class CacheOperations
         _logger = logger;
     }
 
-    private long DefaultWindowMicroseconds => _defaultSlidingWindow.Ticks / TimeSpan.TicksPerMicrosecond;
-
     /// <summary>Now, from the app's clock, at the microsecond precision of <c>DATETIME(6)</c>.</summary>
     public DateTime Now() => EntryExpiration.Truncate(_timeProvider.GetUtcNow().UtcDateTime);
 
     public async ValueTask<StoredEntry> GetAsync(string key, IBufferWriter<byte>? destination, bool isAsync, CancellationToken cancellationToken)
     {
-        var binding = await _binder.BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
+        var (binding, dispatcher) = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
         var id = ToStoredId(key, binding);
         var now = Now();
         var mode = binding.Shape.Layout.Expiry;
@@ -63,70 +67,38 @@ internal sealed partial class CacheOperations
         // Most reads are a plain primary-key SELECT: a DML statement in the same batch costs the server a transaction even
         // when it matches nothing (measured here: Get at 2.6x the plain SELECT's p50 with UPDATE+SELECT in every batch).
         // When this process knows the entry is due for an extension, the UPDATE goes in the same round trip.
-        var extendFirst = _recentReads.IsExtensionDue(id, now.Ticks);
-        var statements = binding.Statements;
-        var result = await _executor.RunAsync(
-            (Sql: extendFirst ? statements.ExtendAndSelect : statements.Select, Id: id, Now: now,
-                Threshold: extendFirst ? _recentReads.GetThreshold : (double?)null,
-                Window: mode == ExpiryMode.LastActive ? DefaultWindowMicroseconds : (long?)null,
-                Encoding: binding.Shape.Layout.Encoding, Destination: _codec.Protects ? null : destination),
-            static async (connection, state, isAsync, cancellationToken) =>
-            {
-                // Only the parameters the statement uses: each one costs the driver a little on every read.
-                using var command = new MySqlCommand(state.Sql, connection);
-                command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);
-                command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Now);
-                if (state.Threshold is { } threshold)
-                {
-                    command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, threshold);
-                }
-
-                if (state.Window is { } window)
-                {
-                    command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, window);
-                }
-
-                var reader = isAsync ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
-                try
-                {
-                    return await EntryReader.ReadAsync(reader, state.Encoding, state.Destination, isAsync, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    if (isAsync)
-                    {
-                        await reader.DisposeAsync().ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        reader.Dispose();
-                    }
-                }
-            },
-            isAsync,
-            cancellationToken).ConfigureAwait(false);
+        var request = new ReadRequest(id, now, _codec.Protects ? null : destination);
+        var result = _recentReads.IsExtensionDue(id, now.Ticks)
+            ? await dispatcher.ExtendAndReadAsync(request, _threshold, isAsync, cancellationToken).ConfigureAwait(false)
+            : await dispatcher.ReadAsync(request, isAsync, cancellationToken).ConfigureAwait(false);
         if (!result.Found && !result.Unreadable)
         {
             CacheInstrumentation.RecordLookup(hit: false, _tableName);
             return result;
         }
 
-        var dueAt = ExtensionRule.DueAt(mode, result.SlidingWindowMicroseconds, result.ExpiryInstant, result.AbsoluteDeadline, _recentReads.GetThreshold);
+        var dueAt = ExtensionRule.DueAt(mode, result.SlidingWindowMicroseconds, result.ExpiryInstant, result.AbsoluteDeadline, _threshold);
         if (result.SlidingWindowMicroseconds is not null)
         {
             CacheInstrumentation.RecordExtension(result.Extended ? "written" : dueAt <= now.Ticks ? "due" : "not_due", _tableName);
         }
 
-        if (dueAt <= now.Ticks && statements.Refresh is { } extend)
+        if (dueAt <= now.Ticks && binding.Statements.Refresh is not null)
         {
             // Due, though this process did not know it (first read here, or another server changed the entry): one more
-            // round trip, at most once per threshold of the window for an entry in use.
-            if (await ExecuteByIdAsync(id, extend, _recentReads.GetThreshold, isAsync, cancellationToken).ConfigureAwait(false) == 1)
-            {
-                CacheInstrumentation.RecordExtension("written", _tableName);
-                result = result with { ExpiryInstant = ExtensionRule.ExtendedExpiry(mode, result.SlidingWindowMicroseconds!.Value, result.AbsoluteDeadline, now) };
-                dueAt = ExtensionRule.DueAt(mode, result.SlidingWindowMicroseconds, result.ExpiryInstant, result.AbsoluteDeadline, _recentReads.GetThreshold);
-            }
+            // statement, at most once per threshold of the window for an entry in use.
+            var extended = await dispatcher.ExtendAsync(new ExtendRequest(id, now, _threshold), isAsync, cancellationToken).ConfigureAwait(false);
+            RecordExtended(extended);
+            dueAt = extended == 1
+                ? ExtensionRule.DueAt(mode, result.SlidingWindowMicroseconds, ExtensionRule.ExtendedExpiry(mode, result.SlidingWindowMicroseconds!.Value, result.AbsoluteDeadline, now), result.AbsoluteDeadline, _threshold)
+                : long.MinValue; // Not known: the next read asks the server again.
+        }
+
+        if (destination is not null && !_codec.Protects && result.Value is { } value)
+        {
+            // A coalesced read returns the value instead of writing into the caller's buffer.
+            destination.Write(value);
+            result = result with { Value = null };
         }
 
         result = _codec.Unprotect(result, destination);
@@ -147,24 +119,33 @@ internal sealed partial class CacheOperations
             return default;
         }
 
-        _recentReads.Record(id, now.Ticks, result.SlidingWindowMicroseconds, dueAt);
+        if (dueAt == long.MinValue)
+        {
+            _recentReads.Forget(id);
+        }
+        else
+        {
+            _recentReads.Record(id, dueAt);
+        }
+
         CacheInstrumentation.RecordLookup(hit: true, _tableName);
         return result;
     }
 
     public async ValueTask<int> SetAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, bool isAsync, CancellationToken cancellationToken)
     {
-        // Caller mistakes are reported before any I/O.
+        // Caller mistakes are reported before any I/O, and before the write could join others in a statement.
         var now = _timeProvider.GetUtcNow();
         var expiration = EntryExpiration.Compute(now, options, _defaultSlidingWindow);
-        var binding = await _binder.BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
+        var (binding, dispatcher) = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
         CheckExpirationFitsTheTable(expiration, binding.Shape.Layout.Expiry);
         var id = ToStoredId(key, binding);
 
-        // What this process remembered of the old entry (its window, when it is due) no longer holds.
+        // What this process remembered of the old entry no longer holds.
         _recentReads.Forget(id);
         value = _codec.Protect(value);
-        if (binding.Shape.WhyValueDoesNotFit(value.Length, ValueCodec.CountEscapedBytes(value)) is { } tooLarge)
+        var escapedBytes = ValueCodec.CountEscapedBytes(value);
+        if (binding.Shape.WhyValueDoesNotFit(value.Length, escapedBytes) is { } tooLarge)
         {
             throw new ArgumentException(tooLarge, nameof(value));
         }
@@ -184,20 +165,10 @@ internal sealed partial class CacheOperations
 
         try
         {
-            return await _executor.RunAsync(
-                (Sql: binding.Statements.Set, Id: id, Data: ValueCodec.ToParameter(contiguous, binding.Shape.Layout.Encoding),
-                    Now: EntryExpiration.Truncate(now.UtcDateTime), Expiration: expiration),
-                static async (connection, state, isAsync, cancellationToken) =>
-                {
-                    using var command = new MySqlCommand(state.Sql, connection);
-                    command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);
-                    command.Parameters.AddWithValue(SqlStatements.DataParameter, state.Data);
-                    command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Now);
-                    command.Parameters.AddWithValue(SqlStatements.ExpiresAtParameter, state.Expiration.ExpiresAt);
-                    command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, state.Expiration.SlidingWindowMicroseconds);
-                    command.Parameters.AddWithValue(SqlStatements.AbsoluteDeadlineParameter, state.Expiration.AbsoluteDeadline);
-                    return isAsync ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
-                },
+            var encoding = binding.Shape.Layout.Encoding;
+            var statementBytes = encoding == DataEncoding.Base64Text ? (value.Length + 2) / 3 * 4 : value.Length + escapedBytes;
+            return await dispatcher.WriteAsync(
+                new WriteRequest(id, ValueCodec.ToParameter(contiguous, encoding), EntryExpiration.Truncate(now.UtcDateTime), expiration, statementBytes),
                 isAsync,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -210,72 +181,74 @@ internal sealed partial class CacheOperations
         }
     }
 
+    /// <summary>
+    /// Extends a sliding entry that is due. Decided in two steps: a read of the entry's expiry (cheap, and all most refreshes
+    /// need: the session middleware refreshes at the end of every request that did not change the session, even one that
+    /// never loaded it, under a key that may have no row), then, only when due, the UPDATE, whose own condition decides again.
+    /// Never answered from this process's memory: another server may have rewritten the entry with a shorter window since.
+    /// </summary>
     public async ValueTask<int> RefreshAsync(string key, bool isAsync, CancellationToken cancellationToken)
     {
-        var binding = await _binder.BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
+        var (binding, dispatcher) = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
         var id = ToStoredId(key, binding);
-        if (binding.Statements.Refresh is not { } refresh)
+        if (binding.Statements.Refresh is null)
         {
             return 0; // The table keeps no expiry: there is nothing to refresh.
         }
 
-        // The session middleware refreshes at the end of every request that read but did not change the session; the Get
-        // at its start has usually done all a Refresh would.
-        if (_recentReads.CoversRefresh(id, Now().Ticks))
+        var now = Now();
+        var entry = await dispatcher.ReadExpiryAsync(new ReadRequest(id, now), isAsync, cancellationToken).ConfigureAwait(false);
+        if (!entry.Found)
         {
-            CacheInstrumentation.RecordExtension("skipped", _tableName);
             return 0;
         }
 
-        var extended = await ExecuteByIdAsync(id, refresh, _recentReads.RefreshThreshold, isAsync, cancellationToken).ConfigureAwait(false);
-        CacheInstrumentation.RecordExtension(extended == 1 ? "written" : "not_due", _tableName);
+        var mode = binding.Shape.Layout.Expiry;
+        if (ExtensionRule.DueAt(mode, entry.SlidingWindowMicroseconds, entry.ExpiryInstant, entry.AbsoluteDeadline, _threshold) > now.Ticks)
+        {
+            CacheInstrumentation.RecordExtension("not_due", _tableName);
+            return 0;
+        }
+
+        var extended = await dispatcher.ExtendAsync(new ExtendRequest(id, now, _threshold), isAsync, cancellationToken).ConfigureAwait(false);
+        RecordExtended(extended);
+        _recentReads.Forget(id);
         return extended;
     }
 
     public async ValueTask<int> RemoveAsync(string key, bool isAsync, CancellationToken cancellationToken)
     {
-        var binding = await _binder.BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
+        var (binding, dispatcher) = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
         var id = ToStoredId(key, binding);
         _recentReads.Forget(id);
-        return await ExecuteByIdAsync(id, binding.Statements.Remove, 0, isAsync, cancellationToken).ConfigureAwait(false);
+        return await dispatcher.RemoveAsync(new RemoveRequest(id), isAsync, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> ChangeKeyAsync(string currentKey, string newKey, CancellationToken cancellationToken)
     {
-        var binding = await _binder.BindAsync(isAsync: true, cancellationToken).ConfigureAwait(false);
+        var (binding, dispatcher) = await BindAsync(isAsync: true, cancellationToken).ConfigureAwait(false);
         var id = ToStoredId(currentKey, binding);
         var newId = ToStoredId(newKey, binding);
         _recentReads.Forget(id);
-        var moved = await _executor.RunAsync(
-            (Sql: binding.Statements.ChangeId, Id: id, NewId: newId, Now: Now(), Window: DefaultWindowMicroseconds),
-            static async (connection, state, _, cancellationToken) =>
-            {
-                using var command = new MySqlCommand(state.Sql, connection);
-                command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, state.Window);
-                command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);
-                command.Parameters.AddWithValue(SqlStatements.NewIdParameter, state.NewId);
-                command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Now);
-                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            },
-            isAsync: true,
-            cancellationToken).ConfigureAwait(false);
-        return moved == 1;
+        return await dispatcher.ChangeIdAsync(id, newId, Now(), cancellationToken).ConfigureAwait(false);
     }
 
-    private ValueTask<int> ExecuteByIdAsync(string id, string statement, double threshold, bool isAsync, CancellationToken cancellationToken) =>
-        _executor.RunAsync(
-            (Sql: statement, Id: id, Now: Now(), Threshold: threshold, Window: DefaultWindowMicroseconds),
-            static async (connection, state, isAsync, cancellationToken) =>
-            {
-                using var command = new MySqlCommand(state.Sql, connection);
-                command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);
-                command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Now);
-                command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, state.Threshold);
-                command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, state.Window);
-                return isAsync ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
-            },
-            isAsync,
-            cancellationToken);
+    /// <summary>The table's binding, and the dispatcher made for it on first use (the binding never changes once made).</summary>
+    private async ValueTask<(TableBinding Binding, Dispatcher Dispatcher)> BindAsync(bool isAsync, CancellationToken cancellationToken)
+    {
+        var binding = await _binder.BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
+        var dispatcher = Volatile.Read(ref _dispatcher);
+        if (dispatcher is null)
+        {
+            Interlocked.CompareExchange(ref _dispatcher, new Dispatcher(_options, binding, _executor), null);
+            dispatcher = _dispatcher!;
+        }
+
+        return (binding, dispatcher);
+    }
+
+    private void RecordExtended(int extended) =>
+        CacheInstrumentation.RecordExtension(extended switch { 1 => "written", 0 => "not_due", _ => "some_written" }, _tableName);
 
     /// <summary>Refuses, before any I/O, an expiration the table's layout cannot keep.</summary>
     private void CheckExpirationFitsTheTable(EntryExpiration expiration, ExpiryMode mode)

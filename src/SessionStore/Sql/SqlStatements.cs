@@ -1,3 +1,4 @@
+using System.Globalization;
 using SessionStore.Expiry;
 using static SessionStore.Sql.SessionColumns;
 
@@ -45,6 +46,12 @@ internal sealed class SqlStatements
 
     /// <summary>Releases the sweep lock; it is also released when the connection closes.</summary>
     public const string ReleaseSweepLock = "DO RELEASE_LOCK(@lock_name);";
+
+    private readonly StatementsByCount _selectMany;
+    private readonly StatementsByCount? _readExpiryMany;
+    private readonly StatementsByCount? _refreshMany;
+    private readonly StatementsByCount _setMany;
+    private readonly StatementsByCount _removeMany;
 
     /// <summary>Builds every statement for <paramref name="table"/>; <paramref name="causalReads"/> applies to the reads only.</summary>
     public SqlStatements(TableName table, SqlDialect dialect, TableLayout layout, CausalReads causalReads = CausalReads.None)
@@ -97,27 +104,43 @@ internal sealed class SqlStatements
 
         var select = $"SELECT {data}, {expiryOfRow} FROM {t} WHERE {id} = @id{andLive};";
         Select = $"{session}{waitForCluster}{select}";
+        ReadExpiry = live is null ? null : $"{session}{waitForCluster}SELECT {expiryOfRow} FROM {t} WHERE {id} = @id{andLive};";
+
+        // The coalesced forms (see Dispatch/): the same statements over a list of ids, returning the id with each row.
+        _selectMany = new StatementsByCount(n => $"{session}{waitForCluster}SELECT {id}, {data}, {expiryOfRow} FROM {t} WHERE {id} IN ({IdList(n)}){andLive};");
+        _readExpiryMany = live is null ? null
+            : new StatementsByCount(n => $"{session}{waitForCluster}SELECT {id}, {expiryOfRow} FROM {t} WHERE {id} IN ({IdList(n)}){andLive};");
+        _removeMany = new StatementsByCount(n => $"DELETE FROM {t} WHERE {id} IN ({IdList(n)});");
+        _setMany = new StatementsByCount(n => $"{session}{Upsert(t, dialect, layout, n)}");
 
         // Lazy sliding, as ExtensionRule states it: the UPDATE extends a live entry only when it is due, so most reads match
-        // no row and write nothing.
-        string? refresh = null;
-        if (expiryInstant is not null && window is not null)
+        // no row and write nothing. The id condition is "= @id" alone, "IN (@id0, …)" coalesced.
+        string? RefreshStatement(string ids)
         {
+            if (expiryInstant is null || window is null)
+            {
+                return null;
+            }
+
             var due = ExtensionRule.SqlCondition(layout.Expiry, expiryInstant, window, deadline);
             var extended = ExtensionRule.SqlExtendedExpiry(layout.Expiry, window, deadline);
-            refresh = layout.Expiry == ExpiryMode.ExpiryColumns
+            return layout.Expiry == ExpiryMode.ExpiryColumns
                 ? $"""
                     UPDATE {t} SET {lastActive} = @now, {expiresAt} = {extended}
-                      WHERE {id} = @id AND {live} AND {due};
+                      WHERE {id} {ids} AND {live} AND {due};
                     """
-                : $"UPDATE {t} SET {lastActive} = {extended} WHERE {id} = @id AND {live} AND {due};";
+                : $"UPDATE {t} SET {lastActive} = {extended} WHERE {id} {ids} AND {live} AND {due};";
         }
 
+        var refresh = RefreshStatement("= @id");
+        if (refresh is not null)
+        {
+            _refreshMany = new StatementsByCount(n => $"{session}{RefreshStatement($"IN ({IdList(n)})")}");
+        }
 
-        // One round trip: the statements go in one COM_QUERY. The UPDATE slides the entry if due; the SELECT then returns it.
         ExtendAndSelect = refresh is null ? Select : $"{session}{waitForCluster}{refresh}\n{select}";
         Refresh = refresh is null ? null : $"{session}{refresh}";
-        Set = $"{session}{Upsert(t, dialect, layout)}";
+        Set = $"{session}{Upsert(t, dialect, layout, 0)}";
         Remove = $"DELETE FROM {t} WHERE {id} = @id;";
         ChangeId = $"{session}UPDATE {t} SET {id} = @new_id{stampLastActive} WHERE {id} = @id{andLive};";
 
@@ -174,6 +197,39 @@ internal sealed class SqlStatements
 
     /// <summary>Deletes an entry; a missing one is not an error. Parameters: id.</summary>
     public string Remove { get; }
+
+    /// <summary>
+    /// Reads what a Refresh decides by: a live entry's sliding window, expiry instant and deadline, as <see cref="Select"/>
+    /// returns them, without the data. A SELECT costs the server far less than an UPDATE that matches nothing, and most
+    /// refreshes have nothing to do. <see langword="null"/> when the table keeps no expiry. Parameters: as <see cref="Select"/>.
+    /// </summary>
+    public string? ReadExpiry { get; }
+
+    /// <summary>
+    /// <see cref="Select"/> over <paramref name="count"/> ids, each row led by its id. Parameters: id0 … id(count − 1), now
+    /// (and sliding_window_us in <see cref="ExpiryMode.LastActive"/>).
+    /// </summary>
+    public string SelectMany(int count) => _selectMany.For(count);
+
+    /// <summary><see cref="ReadExpiry"/> over <paramref name="count"/> ids, each row led by its id.</summary>
+    public string? ReadExpiryMany(int count) => _readExpiryMany?.For(count);
+
+    /// <summary><see cref="Refresh"/> over <paramref name="count"/> ids: each is extended if due, by the same rule.</summary>
+    public string? RefreshMany(int count) => _refreshMany?.For(count);
+
+    /// <summary>
+    /// <see cref="Set"/> of <paramref name="count"/> rows in one statement. Parameters: per row i, id{i}, data{i} and (by
+    /// layout) now{i}, expires_at{i}, sliding_window_us{i}, absolute_expires_at{i}.
+    /// </summary>
+    public string SetMany(int count) => _setMany.For(count);
+
+    /// <summary><see cref="Remove"/> of <paramref name="count"/> ids in one statement. Parameters: id0 … id(count − 1).</summary>
+    public string RemoveMany(int count) => _removeMany.For(count);
+
+    /// <summary>The name of parameter <paramref name="name"/> for row or id <paramref name="index"/> of a coalesced statement.</summary>
+    public static string Indexed(string name, int index) => string.Create(CultureInfo.InvariantCulture, $"{name}{index}");
+
+    private static string IdList(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => Indexed(IdParameter, i)));
 
     /// <summary>
     /// Deletes up to a batch of expired entries, oldest first where the table has an expiry index; <see langword="null"/>
@@ -235,7 +291,7 @@ internal sealed class SqlStatements
     /// The upsert: the id, the data and, by layout, the expiry columns, all replaced on a duplicate id. The two forms differ
     /// only in how they name the new row's values (see <see cref="SqlDialect"/>).
     /// </summary>
-    private static string Upsert(string table, SqlDialect dialect, TableLayout layout)
+    private static string Upsert(string table, SqlDialect dialect, TableLayout layout, int rows)
     {
         List<(string Column, string Parameter)> written = layout.Expiry switch
         {
@@ -247,15 +303,18 @@ internal sealed class SqlStatements
         };
         written.InsertRange(0, [(layout.IdColumn, IdParameter), (layout.DataColumn, DataParameter)]);
         var columns = string.Join(", ", written.Select(w => SqlIdentifier.Quote(w.Column)));
-        var values = string.Join(", ", written.Select(w => w.Parameter));
+        // One row of plain parameters, or (for the coalesced form) rows whose parameters carry the row's index.
+        var values = rows == 0
+            ? $"({string.Join(", ", written.Select(w => w.Parameter))})"
+            : string.Join(",\n    ", Enumerable.Range(0, rows).Select(i => $"({string.Join(", ", written.Select(w => Indexed(w.Parameter, i)))})"));
         var replaced = written.Skip(1).Select(w => SqlIdentifier.Quote(w.Column)).ToList();
         return dialect == SqlDialect.MySql
             ? $"""
-                INSERT INTO {table} ({columns}) VALUES ({values}) AS new
+                INSERT INTO {table} ({columns}) VALUES {values} AS new
                   ON DUPLICATE KEY UPDATE {string.Join(", ", replaced.Select(c => $"{c} = new.{c}"))};
                 """
             : $"""
-                INSERT INTO {table} ({columns}) VALUES ({values})
+                INSERT INTO {table} ({columns}) VALUES {values}
                   ON DUPLICATE KEY UPDATE {string.Join(", ", replaced.Select(c => $"{c} = VALUES({c})"))};
                 """;
     }

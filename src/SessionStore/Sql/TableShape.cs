@@ -13,9 +13,10 @@ internal sealed class TableShape
     /// <summary>Room left in a packet for the statement text and the other parameters of an upsert.</summary>
     internal const long StatementOverheadBytes = 1024;
 
-    private TableShape(TableLayout layout, int idCapacity, long dataColumnCapacity, string dataType, long maxAllowedPacket, string reason)
+    private TableShape(TableLayout layout, int idCapacity, long dataColumnCapacity, string dataType, long maxAllowedPacket, string reason, bool idsCompareOrdinally)
     {
         Layout = layout;
+        IdsCompareOrdinally = idsCompareOrdinally;
         IdCapacity = idCapacity;
         DataColumnCapacity = dataColumnCapacity;
         DataType = dataType;
@@ -24,6 +25,12 @@ internal sealed class TableShape
     }
 
     public TableLayout Layout { get; }
+
+    /// <summary>
+    /// Whether the server finds a row by an id exactly when the id equals the row's ordinally: digests (lowercase hex), or
+    /// verbatim keys in a binary-collated column. Only then can a coalesced read match its rows back to its ids by text.
+    /// </summary>
+    public bool IdsCompareOrdinally { get; }
 
     /// <summary>Characters the id column holds.</summary>
     public int IdCapacity { get; }
@@ -99,6 +106,7 @@ internal sealed class TableShape
         }
 
         var idCapacity = 0;
+        var idsCompareOrdinally = keyStorage == DbiSessionKeyStorage.Digest;
         if (byName.TryGetValue(names.Id, out var id))
         {
             var minimum = keyStorage == DbiSessionKeyStorage.Digest ? Keys.StoredId.DigestLength : 1;
@@ -114,6 +122,10 @@ internal sealed class TableShape
             {
                 problems.Add($"column '{names.Id}' has the case-insensitive collation {id.CollationName}, so with KeyStorage = Verbatim " +
                     "keys differing in case would share a row; give it a binary collation (utf8mb4_bin) or use KeyStorage = Digest");
+            }
+            else if (id.CollationName is { } collation && (collation == "binary" || collation.EndsWith("_bin", StringComparison.OrdinalIgnoreCase)))
+            {
+                idsCompareOrdinally = true;
             }
         }
 
@@ -190,7 +202,7 @@ internal sealed class TableShape
         }
 
         var layout = new TableLayout(names.Id, names.Data, names.LastActive, expiry, encoding, usesTimestamp);
-        return new TableShape(layout, idCapacity, dataCapacity, dataType, maxAllowedPacket, reason);
+        return new TableShape(layout, idCapacity, dataCapacity, dataType, maxAllowedPacket, reason, idsCompareOrdinally);
     }
 
     internal static bool IsCaseSensitive(string? collation) =>

@@ -21,6 +21,32 @@ UPDATE `app`.`web_sessions` SET `touched` = @now, `expires_at` = LEAST(COALESCE(
 -- Remove
 DELETE FROM `app`.`web_sessions` WHERE `sid` = @id;
 
+-- ReadExpiry
+SET SESSION wsrep_sync_wait = 1;
+SELECT `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `app`.`web_sessions` WHERE `sid` = @id AND `expires_at` > @now;
+
+-- SelectMany(3)
+SET SESSION wsrep_sync_wait = 1;
+SELECT `sid`, `payload`, `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `app`.`web_sessions` WHERE `sid` IN (@id0, @id1, @id2) AND `expires_at` > @now;
+
+-- ReadExpiryMany(3)
+SET SESSION wsrep_sync_wait = 1;
+SELECT `sid`, `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `app`.`web_sessions` WHERE `sid` IN (@id0, @id1, @id2) AND `expires_at` > @now;
+
+-- RefreshMany(3)
+UPDATE `app`.`web_sessions` SET `touched` = @now, `expires_at` = LEAST(COALESCE(DATE_ADD(@now, INTERVAL `sliding_window_us` MICROSECOND), '9999-12-31 23:59:59.999999'), COALESCE(`absolute_expires_at`, '9999-12-31 23:59:59.999999'))
+  WHERE `sid` IN (@id0, @id1, @id2) AND `expires_at` > @now AND `sliding_window_us` IS NOT NULL AND `expires_at` < LEAST(COALESCE(DATE_ADD(@now, INTERVAL CAST(`sliding_window_us` * (1 - @threshold) AS SIGNED) MICROSECOND), '9999-12-31 23:59:59.999999'),
+    COALESCE(`absolute_expires_at`, '9999-12-31 23:59:59.999999'));
+
+-- SetMany(3)
+INSERT INTO `app`.`web_sessions` (`sid`, `payload`, `touched`, `expires_at`, `sliding_window_us`, `absolute_expires_at`) VALUES (@id0, @data0, @now0, @expires_at0, @sliding_window_us0, @absolute_expires_at0),
+    (@id1, @data1, @now1, @expires_at1, @sliding_window_us1, @absolute_expires_at1),
+    (@id2, @data2, @now2, @expires_at2, @sliding_window_us2, @absolute_expires_at2)
+  ON DUPLICATE KEY UPDATE `payload` = VALUES(`payload`), `touched` = VALUES(`touched`), `expires_at` = VALUES(`expires_at`), `sliding_window_us` = VALUES(`sliding_window_us`), `absolute_expires_at` = VALUES(`absolute_expires_at`);
+
+-- RemoveMany(3)
+DELETE FROM `app`.`web_sessions` WHERE `sid` IN (@id0, @id1, @id2);
+
 -- ChangeId
 UPDATE `app`.`web_sessions` SET `sid` = @new_id, `touched` = @now WHERE `sid` = @id AND `expires_at` > @now;
 

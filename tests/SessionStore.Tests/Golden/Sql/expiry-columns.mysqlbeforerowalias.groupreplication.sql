@@ -21,6 +21,32 @@ UPDATE `sessions` SET `last_active` = @now, `expires_at` = LEAST(COALESCE(DATE_A
 -- Remove
 DELETE FROM `sessions` WHERE `id` = @id;
 
+-- ReadExpiry
+SET SESSION group_replication_consistency = 'BEFORE';
+SELECT `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `sessions` WHERE `id` = @id AND `expires_at` > @now;
+
+-- SelectMany(3)
+SET SESSION group_replication_consistency = 'BEFORE';
+SELECT `id`, `session_data`, `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `sessions` WHERE `id` IN (@id0, @id1, @id2) AND `expires_at` > @now;
+
+-- ReadExpiryMany(3)
+SET SESSION group_replication_consistency = 'BEFORE';
+SELECT `id`, `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `sessions` WHERE `id` IN (@id0, @id1, @id2) AND `expires_at` > @now;
+
+-- RefreshMany(3)
+UPDATE `sessions` SET `last_active` = @now, `expires_at` = LEAST(COALESCE(DATE_ADD(@now, INTERVAL `sliding_window_us` MICROSECOND), '9999-12-31 23:59:59.999999'), COALESCE(`absolute_expires_at`, '9999-12-31 23:59:59.999999'))
+  WHERE `id` IN (@id0, @id1, @id2) AND `expires_at` > @now AND `sliding_window_us` IS NOT NULL AND `expires_at` < LEAST(COALESCE(DATE_ADD(@now, INTERVAL CAST(`sliding_window_us` * (1 - @threshold) AS SIGNED) MICROSECOND), '9999-12-31 23:59:59.999999'),
+    COALESCE(`absolute_expires_at`, '9999-12-31 23:59:59.999999'));
+
+-- SetMany(3)
+INSERT INTO `sessions` (`id`, `session_data`, `last_active`, `expires_at`, `sliding_window_us`, `absolute_expires_at`) VALUES (@id0, @data0, @now0, @expires_at0, @sliding_window_us0, @absolute_expires_at0),
+    (@id1, @data1, @now1, @expires_at1, @sliding_window_us1, @absolute_expires_at1),
+    (@id2, @data2, @now2, @expires_at2, @sliding_window_us2, @absolute_expires_at2)
+  ON DUPLICATE KEY UPDATE `session_data` = VALUES(`session_data`), `last_active` = VALUES(`last_active`), `expires_at` = VALUES(`expires_at`), `sliding_window_us` = VALUES(`sliding_window_us`), `absolute_expires_at` = VALUES(`absolute_expires_at`);
+
+-- RemoveMany(3)
+DELETE FROM `sessions` WHERE `id` IN (@id0, @id1, @id2);
+
 -- ChangeId
 UPDATE `sessions` SET `id` = @new_id, `last_active` = @now WHERE `id` = @id AND `expires_at` > @now;
 

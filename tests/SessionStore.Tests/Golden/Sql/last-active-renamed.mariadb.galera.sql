@@ -21,6 +21,35 @@ UPDATE `app`.`legacy` SET `touched` = @now WHERE `sid` = @id AND `touched` > DAT
 -- Remove
 DELETE FROM `app`.`legacy` WHERE `sid` = @id;
 
+-- ReadExpiry
+SET time_zone = '+00:00';
+SET SESSION wsrep_sync_wait = 1;
+SELECT CAST(@sliding_window_us AS SIGNED), `touched`, NULL FROM `app`.`legacy` WHERE `sid` = @id AND `touched` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND);
+
+-- SelectMany(3)
+SET time_zone = '+00:00';
+SET SESSION wsrep_sync_wait = 1;
+SELECT `sid`, `blob_data`, CAST(@sliding_window_us AS SIGNED), `touched`, NULL FROM `app`.`legacy` WHERE `sid` IN (@id0, @id1, @id2) AND `touched` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND);
+
+-- ReadExpiryMany(3)
+SET time_zone = '+00:00';
+SET SESSION wsrep_sync_wait = 1;
+SELECT `sid`, CAST(@sliding_window_us AS SIGNED), `touched`, NULL FROM `app`.`legacy` WHERE `sid` IN (@id0, @id1, @id2) AND `touched` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND);
+
+-- RefreshMany(3)
+SET time_zone = '+00:00';
+UPDATE `app`.`legacy` SET `touched` = @now WHERE `sid` IN (@id0, @id1, @id2) AND `touched` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND) AND `touched` < DATE_SUB(@now, INTERVAL CAST(@sliding_window_us * @threshold AS SIGNED) MICROSECOND);
+
+-- SetMany(3)
+SET time_zone = '+00:00';
+INSERT INTO `app`.`legacy` (`sid`, `blob_data`, `touched`) VALUES (@id0, @data0, @now0),
+    (@id1, @data1, @now1),
+    (@id2, @data2, @now2)
+  ON DUPLICATE KEY UPDATE `blob_data` = VALUES(`blob_data`), `touched` = VALUES(`touched`);
+
+-- RemoveMany(3)
+DELETE FROM `app`.`legacy` WHERE `sid` IN (@id0, @id1, @id2);
+
 -- ChangeId
 SET time_zone = '+00:00';
 UPDATE `app`.`legacy` SET `sid` = @new_id, `touched` = @now WHERE `sid` = @id AND `touched` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND);

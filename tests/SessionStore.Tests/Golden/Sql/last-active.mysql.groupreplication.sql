@@ -17,6 +17,30 @@ UPDATE `sessions` SET `last_active` = @now WHERE `id` = @id AND `last_active` > 
 -- Remove
 DELETE FROM `sessions` WHERE `id` = @id;
 
+-- ReadExpiry
+SET SESSION group_replication_consistency = 'BEFORE';
+SELECT CAST(@sliding_window_us AS SIGNED), `last_active`, NULL FROM `sessions` WHERE `id` = @id AND `last_active` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND);
+
+-- SelectMany(3)
+SET SESSION group_replication_consistency = 'BEFORE';
+SELECT `id`, `session_data`, CAST(@sliding_window_us AS SIGNED), `last_active`, NULL FROM `sessions` WHERE `id` IN (@id0, @id1, @id2) AND `last_active` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND);
+
+-- ReadExpiryMany(3)
+SET SESSION group_replication_consistency = 'BEFORE';
+SELECT `id`, CAST(@sliding_window_us AS SIGNED), `last_active`, NULL FROM `sessions` WHERE `id` IN (@id0, @id1, @id2) AND `last_active` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND);
+
+-- RefreshMany(3)
+UPDATE `sessions` SET `last_active` = @now WHERE `id` IN (@id0, @id1, @id2) AND `last_active` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND) AND `last_active` < DATE_SUB(@now, INTERVAL CAST(@sliding_window_us * @threshold AS SIGNED) MICROSECOND);
+
+-- SetMany(3)
+INSERT INTO `sessions` (`id`, `session_data`, `last_active`) VALUES (@id0, @data0, @now0),
+    (@id1, @data1, @now1),
+    (@id2, @data2, @now2) AS new
+  ON DUPLICATE KEY UPDATE `session_data` = new.`session_data`, `last_active` = new.`last_active`;
+
+-- RemoveMany(3)
+DELETE FROM `sessions` WHERE `id` IN (@id0, @id1, @id2);
+
 -- ChangeId
 UPDATE `sessions` SET `id` = @new_id, `last_active` = @now WHERE `id` = @id AND `last_active` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND);
 

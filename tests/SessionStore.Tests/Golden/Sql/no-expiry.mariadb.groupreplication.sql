@@ -16,6 +16,28 @@ INSERT INTO `sessions` (`id`, `session_data`) VALUES (@id, @data)
 -- Remove
 DELETE FROM `sessions` WHERE `id` = @id;
 
+-- ReadExpiry
+-- (none)
+
+-- SelectMany(3)
+SET SESSION group_replication_consistency = 'BEFORE';
+SELECT `id`, `session_data`, NULL, NULL, NULL FROM `sessions` WHERE `id` IN (@id0, @id1, @id2);
+
+-- ReadExpiryMany(3)
+-- (none)
+
+-- RefreshMany(3)
+-- (none)
+
+-- SetMany(3)
+INSERT INTO `sessions` (`id`, `session_data`) VALUES (@id0, @data0),
+    (@id1, @data1),
+    (@id2, @data2)
+  ON DUPLICATE KEY UPDATE `session_data` = VALUES(`session_data`);
+
+-- RemoveMany(3)
+DELETE FROM `sessions` WHERE `id` IN (@id0, @id1, @id2);
+
 -- ChangeId
 UPDATE `sessions` SET `id` = @new_id WHERE `id` = @id;
 
