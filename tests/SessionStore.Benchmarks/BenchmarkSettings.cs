@@ -7,12 +7,16 @@ internal sealed record BenchmarkSettings(
     TimeSpan RoundDuration,
     int Rounds,
     bool IncludeMillionRows,
-    string? Filter = null)
+    string? Filter = null,
+    bool Http = false)
 {
     public const string Usage = """
-        Usage: dotnet run -c Release --project tests/SessionStore.Benchmarks -- [--quick] [--filter TEXT]
-          --quick         10k rows only and short rounds: a smoke run of about a minute.
-          --filter TEXT   only the workloads whose label contains TEXT (case-insensitive), e.g. "Session read" or "c=16".
+        Usage: dotnet run -c Release --project tests/SessionStore.Benchmarks -- [--http] [--quick] [--filter TEXT]
+          --http          the end-to-end benchmark instead: a Kestrel app with the stock session middleware, driven over HTTP
+                          by wrk (Debian: sudo apt-get install wrk), one app per store; about 11 minutes, 2 with --quick.
+          --quick         10k rows only and short rounds: a smoke run of about a minute (with --http: 1 round of 2 s cells).
+          --filter TEXT   only the workloads whose label contains TEXT (case-insensitive), e.g. "Session read" or "c=16"
+                          (with --http: e.g. "read", "write", "no session" or "c=16").
         The MySQL-compatible server comes from SESSIONSTORE_MYSQL or is started locally (see README, Tests);
         redis-server is started from PATH when installed.
         """;
@@ -32,19 +36,32 @@ internal sealed record BenchmarkSettings(
     /// <summary>The session middleware's default idle timeout, used as the sliding window everywhere.</summary>
     public static readonly TimeSpan SlidingWindow = TimeSpan.FromMinutes(20);
 
-    public bool Includes(Workload workload) =>
-        Filter is null || workload.ToString().Contains(Filter, StringComparison.OrdinalIgnoreCase);
+    /// <summary>With <c>--http</c>: how long wrk drives one contestant in one cell (request kind and connection count).</summary>
+    public TimeSpan HttpCellDuration => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
+
+    /// <summary>With <c>--http</c>: rounds over every cell and contestant; the report shows the medians.</summary>
+    public int HttpRounds => Quick ? 1 : 3;
+
+    public bool Includes(Workload workload) => Includes(workload.ToString());
+
+    public bool Includes(string label) =>
+        Filter is null || label.Contains(Filter, StringComparison.OrdinalIgnoreCase);
 
     public static BenchmarkSettings? Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
         var quick = false;
+        var http = false;
         string? filter = null;
         for (var i = 0; i < args.Count; i++)
         {
             if (args[i] == "--quick")
             {
                 quick = true;
+            }
+            else if (args[i] == "--http")
+            {
+                http = true;
             }
             else if (args[i] == "--filter" && i + 1 < args.Count)
             {
@@ -59,7 +76,7 @@ internal sealed record BenchmarkSettings(
         // Round counts are multiples of 2, 3 and 4 so that, with the order rotating each round, every contestant runs in
         // every position equally often.
         return quick
-            ? new BenchmarkSettings(true, TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.1), 12, IncludeMillionRows: false, filter)
-            : new BenchmarkSettings(false, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.5), 12, IncludeMillionRows: true, filter);
+            ? new BenchmarkSettings(true, TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.1), 12, IncludeMillionRows: false, filter, http)
+            : new BenchmarkSettings(false, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.5), 12, IncludeMillionRows: true, filter, http);
     }
 }

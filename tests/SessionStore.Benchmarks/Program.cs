@@ -1,6 +1,7 @@
 using SessionStore.Benchmarks;
+using SessionStore.Benchmarks.Http;
 
-// dotnet run -c Release --project tests/SessionStore.Benchmarks -- [--quick]
+// dotnet run -c Release --project tests/SessionStore.Benchmarks -- [--http] [--quick]
 // The report goes to standard output, progress to standard error.
 var settings = BenchmarkSettings.Parse(args);
 if (settings is null)
@@ -19,6 +20,11 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
+    if (settings.Http)
+    {
+        return await HttpBenchmarkRun.ExecuteAsync(settings, Console.Out, Console.Error, cancellation.Token);
+    }
+
     await BenchmarkRun.ExecuteAsync(settings, Console.Out, Console.Error, cancellation.Token);
     return 0;
 }

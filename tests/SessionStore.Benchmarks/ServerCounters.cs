@@ -45,19 +45,27 @@ internal sealed class ServerCounters
         return await SumAsync(_counters, cancellationToken);
     }
 
-    private async Task<long?> SumAsync(string[] names, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads global status counters by name (e.g. <c>Com_select</c>, <c>Questions</c>); a name the server does not have
+    /// is absent from the result.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> ReadStatusAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(
             $"SHOW GLOBAL STATUS WHERE Variable_name IN ('{string.Join("', '", names)}')", _connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        long total = 0;
-        var seen = 0;
+        var values = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         while (await reader.ReadAsync(cancellationToken))
         {
-            total += long.Parse(reader.GetString(1), CultureInfo.InvariantCulture);
-            seen++;
+            values[reader.GetString(0)] = long.Parse(reader.GetString(1), CultureInfo.InvariantCulture);
         }
 
-        return seen == names.Length ? total : null;
+        return values;
+    }
+
+    private async Task<long?> SumAsync(string[] names, CancellationToken cancellationToken)
+    {
+        var values = await ReadStatusAsync(names, cancellationToken);
+        return values.Count == names.Length ? values.Values.Sum() : null;
     }
 }
