@@ -135,10 +135,20 @@ internal static class BenchmarkRun
                     {
                         o.Dsn = server.ConnectionString;
                         o.Table = table;
+                        BenchmarkSettings.TuneCoalescing(o);
                     })
                     .BuildServiceProvider();
                 cacheServices.Add(dbiServices);
                 var dbiCache = dbiServices.GetRequiredService<IDistributedCache>();
+                var uncoalescedServices = new ServiceCollection()
+                    .AddDbiSessionCache(o =>
+                    {
+                        o.Dsn = server.ConnectionString;
+                        o.Table = table;
+                        o.CoalesceOperations = false;
+                    })
+                    .BuildServiceProvider();
+                cacheServices.Add(uncoalescedServices);
                 var contestants = new List<Contestant>
                 {
                     new PlainDriverContestant(ContestantKind.Limit, "limit: plain SQL", limitDataSource, table, useRowAlias),
@@ -146,6 +156,11 @@ internal static class BenchmarkRun
                         ContestantKind.PlainWithReset, "plain SQL, reset per checkout", resettingDataSource, table, useRowAlias,
                         scope: static w => w.Operation == Operation.Get && !w.UsesLargeValues && w.Concurrency <= 16 && w.Dataset.Tag == "10k"),
                     new DistributedCacheContestant(ContestantKind.DbiSessionCache, "DbiSessionCache", dbiCache, usesMySql: true),
+                    new ScopedContestant(
+                        new DistributedCacheContestant(
+                            ContestantKind.DbiSessionCacheUncoalesced, "DbiSessionCache, coalescing off",
+                            uncoalescedServices.GetRequiredService<IDistributedCache>(), usesMySql: true),
+                        static w => w.Concurrency > 1 && !w.UsesLargeValues),
                 };
                 if (redisCache is not null)
                 {
@@ -232,6 +247,7 @@ internal static class BenchmarkRun
         yield return new Workload(Operation.Get, Large, 16, dataset);
         yield return new Workload(Operation.Set, Small, 1, dataset);
         yield return new Workload(Operation.Set, Small, 16, dataset);
+        yield return new Workload(Operation.Set, Small, 64, dataset);
         yield return new Workload(Operation.Set, Large, 1, dataset);
         yield return new Workload(Operation.Set, Large, 16, dataset);
         yield return new Workload(Operation.SessionRead, Small, 1, dataset);

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace SessionStore.Benchmarks;
 
 /// <summary>How long and on how much data the benchmark runs.</summary>
@@ -78,5 +79,22 @@ internal sealed record BenchmarkSettings(
         return quick
             ? new BenchmarkSettings(true, TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.1), 12, IncludeMillionRows: false, filter, http)
             : new BenchmarkSettings(false, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.5), 12, IncludeMillionRows: true, filter, http);
+    }
+
+    /// <summary>
+    /// For choosing the defaults: SESSIONSTORE_BENCH_LANES and SESSIONSTORE_BENCH_BATCH override CoalescingConnections and
+    /// MaxBatchSize of the DbiSessionCache contestant (the report then names them).
+    /// </summary>
+    public static void TuneCoalescing(DbiSessionCacheOptions options)
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("SESSIONSTORE_BENCH_LANES"), CultureInfo.InvariantCulture, out var lanes))
+        {
+            options.CoalescingConnections = lanes;
+        }
+
+        if (int.TryParse(Environment.GetEnvironmentVariable("SESSIONSTORE_BENCH_BATCH"), CultureInfo.InvariantCulture, out var batch))
+        {
+            options.MaxBatchSize = batch;
+        }
     }
 }

@@ -8,7 +8,11 @@ internal enum ContestantKind
     /// <summary>The same with MySqlConnector's default pool, which resets a connection on every checkout; for context.</summary>
     PlainWithReset,
 
+    /// <summary>DbiSessionCache with its defaults: operations in flight together are coalesced.</summary>
     DbiSessionCache,
+
+    /// <summary>DbiSessionCache with CoalesceOperations off: one statement per operation, as before issue 11.</summary>
+    DbiSessionCacheUncoalesced,
 
     Redis,
 
