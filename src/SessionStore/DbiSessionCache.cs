@@ -26,7 +26,8 @@ namespace SessionStore;
 public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposable
 {
     // How a call travels: this facade (argument checks, one instrumentation scope) -> CacheOperations (key to stored id,
-    // the expiry rule, the read memo, value encoding) -> RetryingExecutor (connections, transient errors, retries) ->
+    // the expiry rule, the read memo, value encoding) -> Dispatcher (alone, or coalesced with waiting operations) ->
+    // RetryingExecutor (connections, transient errors, retries) ->
     // SqlStatements (the text of every statement, per table layout and dialect).
     private readonly CacheOperations _operations;
     private readonly TableBinder _binder;

@@ -34,7 +34,6 @@ internal static class SqlGoldenFiles
             (nameof(SqlStatements.Remove), statements.Remove),
             (nameof(SqlStatements.ReadExpiry), statements.ReadExpiry),
             ($"{nameof(SqlStatements.SelectMany)}(3)", statements.SelectMany(3)),
-            ($"{nameof(SqlStatements.ReadExpiryMany)}(3)", statements.ReadExpiryMany(3)),
             ($"{nameof(SqlStatements.RefreshMany)}(3)", statements.RefreshMany(3)),
             ($"{nameof(SqlStatements.SetMany)}(3)", statements.SetMany(3)),
             ($"{nameof(SqlStatements.RemoveMany)}(3)", statements.RemoveMany(3)),

@@ -16,13 +16,12 @@ internal sealed class BatchStatements(TableBinding binding, RetryingExecutor exe
     private readonly TableLayout _layout = binding.Shape.Layout;
     private readonly long? _window = binding.Shape.Layout.Expiry == ExpiryMode.LastActive ? defaultWindowMicroseconds : null;
 
-    /// <summary>Reads the entries of many ids; an id without a live row gets "not found". Duplicate ids share their row.</summary>
+    /// <summary>
+    /// Reads the entries of many ids; an id without a live row gets "not found". Duplicate ids share their row. A Refresh's
+    /// check (<see cref="ReadRequest.ExpiryOnly"/>) gets the row's expiry facts, whatever its data.
+    /// </summary>
     public Task ReadAsync(IReadOnlyList<PendingOperation<ReadRequest, StoredEntry>> batch) =>
         ReadRowsAsync(batch, _statements.SelectMany, static (reader, encoding) => EntryReader.ReadRow(reader, 1, encoding, null));
-
-    /// <summary>Reads the expiry facts of many ids (what their Refreshes decide by).</summary>
-    public Task ReadExpiryAsync(IReadOnlyList<PendingOperation<ReadRequest, StoredEntry>> batch) =>
-        ReadRowsAsync(batch, count => _statements.ReadExpiryMany(count)!, static (reader, _) => EntryReader.ReadExpiryRow(reader, 1));
 
     /// <summary>
     /// Extends the due entries among many ids, by the rule of the single form. The server reports one count for the
@@ -153,7 +152,8 @@ internal sealed class BatchStatements(TableBinding binding, RetryingExecutor exe
             CancellationToken.None).ConfigureAwait(false);
         foreach (var pending in batch)
         {
-            pending.TrySetResult(rows.TryGetValue(pending.Request.Id, out var entry) ? entry : default);
+            var found = rows.TryGetValue(pending.Request.Id, out var entry);
+            pending.TrySetResult(!found ? default : pending.Request.ExpiryOnly ? entry with { Found = true, Value = null, Unreadable = false } : entry);
         }
     }
 

@@ -16,7 +16,6 @@ internal sealed class Dispatcher
 
     private readonly SingleStatements _single;
     private readonly CoalescingQueue<ReadRequest, StoredEntry>? _reads;
-    private readonly CoalescingQueue<ReadRequest, StoredEntry>? _expiryReads;
     private readonly CoalescingQueue<ExtendRequest, int>? _extensions;
     private readonly CoalescingQueue<WriteRequest, int>? _writes;
     private readonly CoalescingQueue<RemoveRequest, int>? _removes;
@@ -34,10 +33,12 @@ internal sealed class Dispatcher
 
         var batches = new BatchStatements(binding, executor, window);
         var (lanes, size) = (options.CoalescingConnections, options.MaxBatchSize);
-        _reads = new(lanes, size, (r, isAsync, token) => _single.ReadAsync(r, null, isAsync, token), batches.ReadAsync, detach: static r => r.Detached());
-        if (binding.Statements.ReadExpiry is not null)
+
+        // A Refresh's check shares the reads' statements: alone it reads no data, coalesced it rides along with the Gets
+        // (a row of data costs the server far less than a statement of its own).
+        _reads = new(lanes, size, ReadAloneAsync, batches.ReadAsync, detach: static r => r.Detached());
+        if (binding.Statements.Refresh is not null)
         {
-            _expiryReads = new(lanes, size, _single.ReadExpiryAsync, batches.ReadExpiryAsync);
             _extensions = new(lanes, size, _single.ExtendAsync, batches.ExtendAsync);
         }
 
@@ -62,7 +63,7 @@ internal sealed class Dispatcher
 
     /// <summary>Reads a live entry's expiry facts, without its data.</summary>
     public ValueTask<StoredEntry> ReadExpiryAsync(ReadRequest request, bool isAsync, CancellationToken cancellationToken) =>
-        _expiryReads?.RunAsync(request, isAsync, cancellationToken) ?? _single.ReadExpiryAsync(request, isAsync, cancellationToken);
+        _reads?.RunAsync(request with { ExpiryOnly = true }, isAsync, cancellationToken) ?? _single.ReadExpiryAsync(request, isAsync, cancellationToken);
 
     /// <summary>Extends an entry if due: 1 extended, 0 not, −1 when a coalesced statement extended only some of its ids.</summary>
     public ValueTask<int> ExtendAsync(ExtendRequest request, bool isAsync, CancellationToken cancellationToken) =>
@@ -73,6 +74,9 @@ internal sealed class Dispatcher
 
     public ValueTask<int> RemoveAsync(RemoveRequest request, bool isAsync, CancellationToken cancellationToken) =>
         _removes?.RunAsync(request, isAsync, cancellationToken) ?? _single.RemoveAsync(request, isAsync, cancellationToken);
+
+    private ValueTask<StoredEntry> ReadAloneAsync(ReadRequest request, bool isAsync, CancellationToken cancellationToken) =>
+        request.ExpiryOnly ? _single.ReadExpiryAsync(request, isAsync, cancellationToken) : _single.ReadAsync(request, null, isAsync, cancellationToken);
 
     /// <summary>Moves an entry to a new id: always alone (a session-id rotation is rare, and needs its own count).</summary>
     public ValueTask<bool> ChangeIdAsync(string id, string newId, DateTime now, CancellationToken cancellationToken) =>

@@ -8,8 +8,8 @@ namespace SessionStore.Expiry;
 /// for <c>threshold</c> of the window), so that most reads write nothing.
 /// </summary>
 /// <remarks>
-/// The rule is decided in two places, the server (the extension UPDATE) and this process (whether a Get sends that UPDATE,
-/// whether a Refresh can be skipped), so each part is written here twice, side by side: the SQL fragment that
+/// The rule is decided in two places, the server (the extension UPDATE) and this process (whether a Get or Refresh sends
+/// that UPDATE), so each part is written here twice, side by side: the SQL fragment that
 /// <see cref="SqlStatements"/> and the CLI's upgrade embed, and the C# decision that must agree with it. Change one, change
 /// its neighbour; ExtensionRuleTests holds the two to the same boundary.
 /// </remarks>

@@ -15,8 +15,9 @@ namespace SessionStore.Operations;
 
 /// <summary>
 /// What each cache operation sends, and what it decides around the statement: key to stored id, the expiry rule, the
-/// per-process read memo, value encoding. <see cref="DbiSessionCache"/> checks arguments and instruments; this does the work;
-/// <see cref="RetryingExecutor"/> runs the statement; <see cref="SqlStatements"/> holds its text.
+/// per-process read memo, value encoding. <see cref="DbiSessionCache"/> checks arguments and instruments; this decides;
+/// <see cref="Dispatcher"/> sends each statement alone or coalesced; <see cref="RetryingExecutor"/> runs it;
+/// <see cref="SqlStatements"/> holds its text.
 /// </summary>
 internal sealed partial class CacheOperations
 {
@@ -89,9 +90,15 @@ internal sealed partial class CacheOperations
             // statement, at most once per threshold of the window for an entry in use.
             var extended = await dispatcher.ExtendAsync(new ExtendRequest(id, now, _threshold), isAsync, cancellationToken).ConfigureAwait(false);
             RecordExtended(extended);
-            dueAt = extended == 1
-                ? ExtensionRule.DueAt(mode, result.SlidingWindowMicroseconds, ExtensionRule.ExtendedExpiry(mode, result.SlidingWindowMicroseconds!.Value, result.AbsoluteDeadline, now), result.AbsoluteDeadline, _threshold)
-                : long.MinValue; // Not known: the next read asks the server again.
+            if (extended == 1)
+            {
+                var expiry = ExtensionRule.ExtendedExpiry(mode, result.SlidingWindowMicroseconds!.Value, result.AbsoluteDeadline, now);
+                dueAt = ExtensionRule.DueAt(mode, result.SlidingWindowMicroseconds, expiry, result.AbsoluteDeadline, _threshold);
+            }
+            else
+            {
+                dueAt = long.MinValue; // Not known: the next read decides from the row again.
+            }
         }
 
         if (destination is not null && !_codec.Protects && result.Value is { } value)

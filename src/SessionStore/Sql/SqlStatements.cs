@@ -48,7 +48,6 @@ internal sealed class SqlStatements
     public const string ReleaseSweepLock = "DO RELEASE_LOCK(@lock_name);";
 
     private readonly StatementsByCount _selectMany;
-    private readonly StatementsByCount? _readExpiryMany;
     private readonly StatementsByCount? _refreshMany;
     private readonly StatementsByCount _setMany;
     private readonly StatementsByCount _removeMany;
@@ -108,8 +107,6 @@ internal sealed class SqlStatements
 
         // The coalesced forms (see Dispatch/): the same statements over a list of ids, returning the id with each row.
         _selectMany = new StatementsByCount(n => $"{session}{waitForCluster}SELECT {id}, {data}, {expiryOfRow} FROM {t} WHERE {id} IN ({IdList(n)}){andLive};");
-        _readExpiryMany = live is null ? null
-            : new StatementsByCount(n => $"{session}{waitForCluster}SELECT {id}, {expiryOfRow} FROM {t} WHERE {id} IN ({IdList(n)}){andLive};");
         _removeMany = new StatementsByCount(n => $"DELETE FROM {t} WHERE {id} IN ({IdList(n)});");
         _setMany = new StatementsByCount(n => $"{session}{Upsert(t, dialect, layout, n)}");
 
@@ -210,9 +207,6 @@ internal sealed class SqlStatements
     /// (and sliding_window_us in <see cref="ExpiryMode.LastActive"/>).
     /// </summary>
     public string SelectMany(int count) => _selectMany.For(count);
-
-    /// <summary><see cref="ReadExpiry"/> over <paramref name="count"/> ids, each row led by its id.</summary>
-    public string? ReadExpiryMany(int count) => _readExpiryMany?.For(count);
 
     /// <summary><see cref="Refresh"/> over <paramref name="count"/> ids: each is extended if due, by the same rule.</summary>
     public string? RefreshMany(int count) => _refreshMany?.For(count);

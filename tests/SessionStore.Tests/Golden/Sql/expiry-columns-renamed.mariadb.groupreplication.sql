@@ -29,10 +29,6 @@ SELECT `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `app`.`web_
 SET SESSION group_replication_consistency = 'BEFORE';
 SELECT `sid`, `payload`, `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `app`.`web_sessions` WHERE `sid` IN (@id0, @id1, @id2) AND `expires_at` > @now;
 
--- ReadExpiryMany(3)
-SET SESSION group_replication_consistency = 'BEFORE';
-SELECT `sid`, `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `app`.`web_sessions` WHERE `sid` IN (@id0, @id1, @id2) AND `expires_at` > @now;
-
 -- RefreshMany(3)
 UPDATE `app`.`web_sessions` SET `touched` = @now, `expires_at` = LEAST(COALESCE(DATE_ADD(@now, INTERVAL `sliding_window_us` MICROSECOND), '9999-12-31 23:59:59.999999'), COALESCE(`absolute_expires_at`, '9999-12-31 23:59:59.999999'))
   WHERE `sid` IN (@id0, @id1, @id2) AND `expires_at` > @now AND `sliding_window_us` IS NOT NULL AND `expires_at` < LEAST(COALESCE(DATE_ADD(@now, INTERVAL CAST(`sliding_window_us` * (1 - @threshold) AS SIGNED) MICROSECOND), '9999-12-31 23:59:59.999999'),

@@ -31,10 +31,6 @@ SELECT `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `sessions` 
 SET time_zone = '+00:00';
 SELECT `id`, `session_data`, `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `sessions` WHERE `id` IN (@id0, @id1, @id2) AND `expires_at` > @now;
 
--- ReadExpiryMany(3)
-SET time_zone = '+00:00';
-SELECT `id`, `sliding_window_us`, `expires_at`, `absolute_expires_at` FROM `sessions` WHERE `id` IN (@id0, @id1, @id2) AND `expires_at` > @now;
-
 -- RefreshMany(3)
 SET time_zone = '+00:00';
 UPDATE `sessions` SET `last_active` = @now, `expires_at` = LEAST(COALESCE(DATE_ADD(@now, INTERVAL `sliding_window_us` MICROSECOND), '9999-12-31 23:59:59.999999'), COALESCE(`absolute_expires_at`, '9999-12-31 23:59:59.999999'))

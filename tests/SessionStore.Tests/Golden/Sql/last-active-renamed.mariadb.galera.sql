@@ -31,11 +31,6 @@ SET time_zone = '+00:00';
 SET SESSION wsrep_sync_wait = 1;
 SELECT `sid`, `blob_data`, CAST(@sliding_window_us AS SIGNED), `touched`, NULL FROM `app`.`legacy` WHERE `sid` IN (@id0, @id1, @id2) AND `touched` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND);
 
--- ReadExpiryMany(3)
-SET time_zone = '+00:00';
-SET SESSION wsrep_sync_wait = 1;
-SELECT `sid`, CAST(@sliding_window_us AS SIGNED), `touched`, NULL FROM `app`.`legacy` WHERE `sid` IN (@id0, @id1, @id2) AND `touched` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND);
-
 -- RefreshMany(3)
 SET time_zone = '+00:00';
 UPDATE `app`.`legacy` SET `touched` = @now WHERE `sid` IN (@id0, @id1, @id2) AND `touched` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND) AND `touched` < DATE_SUB(@now, INTERVAL CAST(@sliding_window_us * @threshold AS SIGNED) MICROSECOND);

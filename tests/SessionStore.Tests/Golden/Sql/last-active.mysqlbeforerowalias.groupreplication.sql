@@ -25,10 +25,6 @@ SELECT CAST(@sliding_window_us AS SIGNED), `last_active`, NULL FROM `sessions` W
 SET SESSION group_replication_consistency = 'BEFORE';
 SELECT `id`, `session_data`, CAST(@sliding_window_us AS SIGNED), `last_active`, NULL FROM `sessions` WHERE `id` IN (@id0, @id1, @id2) AND `last_active` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND);
 
--- ReadExpiryMany(3)
-SET SESSION group_replication_consistency = 'BEFORE';
-SELECT `id`, CAST(@sliding_window_us AS SIGNED), `last_active`, NULL FROM `sessions` WHERE `id` IN (@id0, @id1, @id2) AND `last_active` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND);
-
 -- RefreshMany(3)
 UPDATE `sessions` SET `last_active` = @now WHERE `id` IN (@id0, @id1, @id2) AND `last_active` > DATE_SUB(@now, INTERVAL @sliding_window_us MICROSECOND) AND `last_active` < DATE_SUB(@now, INTERVAL CAST(@sliding_window_us * @threshold AS SIGNED) MICROSECOND);
 

@@ -23,9 +23,6 @@ DELETE FROM `sessions` WHERE `id` = @id;
 SET SESSION group_replication_consistency = 'BEFORE';
 SELECT `id`, `session_data`, NULL, NULL, NULL FROM `sessions` WHERE `id` IN (@id0, @id1, @id2);
 
--- ReadExpiryMany(3)
--- (none)
-
 -- RefreshMany(3)
 -- (none)
 

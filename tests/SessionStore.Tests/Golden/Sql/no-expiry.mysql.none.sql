@@ -20,9 +20,6 @@ DELETE FROM `sessions` WHERE `id` = @id;
 -- SelectMany(3)
 SELECT `id`, `session_data`, NULL, NULL, NULL FROM `sessions` WHERE `id` IN (@id0, @id1, @id2);
 
--- ReadExpiryMany(3)
--- (none)
-
 -- RefreshMany(3)
 -- (none)
 
