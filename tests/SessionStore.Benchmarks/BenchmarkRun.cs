@@ -29,28 +29,9 @@ internal static class BenchmarkRun
             new MySqlDevServerOptions { Log = line => log.WriteLine("  " + line) }, cancellationToken);
         await log.WriteLineAsync($"  {server.Description}");
 
-        RedisServerProcess? redis = null;
+        var (redis, redisNote) = await RedisServerProcess.StartForBenchmarkAsync(cancellationToken);
         try
         {
-            string redisNote;
-            var redisBinary = RedisServerProcess.FindBinary();
-            if (redisBinary is null)
-            {
-                redisNote = "skipped: redis-server is not installed (Debian/Ubuntu: sudo apt-get install redis-server), so the Redis cache column is missing";
-            }
-            else
-            {
-                try
-                {
-                    redis = await RedisServerProcess.StartAsync(redisBinary, cancellationToken);
-                    redisNote = $"redis-server {redis.Version} ({redisBinary}, {redis.Endpoint}, --save \"\" --appendonly no), through Microsoft.Extensions.Caching.StackExchangeRedis";
-                }
-                catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
-                {
-                    redisNote = $"skipped: {redisBinary} did not start ({ex.Message}), so the Redis cache column is missing";
-                }
-            }
-
             await log.WriteLineAsync($"Redis: {redisNote}");
             await RunAsync(settings, server, redis, redisNote, report, log, total, cancellationToken);
         }
@@ -73,7 +54,17 @@ internal static class BenchmarkRun
             ? $"innodb_buffer_pool_size {await ServerSetup.ScalarInt64Async(admin, "SELECT @@innodb_buffer_pool_size", cancellationToken) / (1024 * 1024)} MiB (your server, left as it is)"
             : await ServerSetup.EnsureBufferPoolAsync(admin, BufferPoolBytes, cancellationToken);
         await log.WriteLineAsync(bufferPoolNote);
-        var facts = await MachineFacts.CollectAsync(admin, server, bufferPoolNote, redisNote, settings, cancellationToken);
+        var harness = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{(settings.Quick ? "--quick" : "full run")}{(settings.Filter is null ? string.Empty : $", --filter \"{settings.Filter}\"")}; " +
+            $"per workload and contestant {settings.WarmUp.TotalSeconds:0.#} s warm-up, then {settings.Rounds} rounds of {settings.RoundDuration.TotalSeconds:0.#} s, " +
+            $"round-robin with the order rotating each round; closed loop, c workers each with one operation in flight; async API throughout; " +
+            $"sliding window {BenchmarkSettings.SlidingWindow.TotalMinutes:0} min");
+        var facts = await MachineFacts.CollectAsync(
+            admin, server, bufferPoolNote,
+            "given to the cache as its Dsn and used by the plain-SQL contestants; the limit adds Connection Reset=false (no reset round trip " +
+            "when a pooled connection is handed out), \"plain SQL, reset per checkout\" keeps MySqlConnector's default",
+            redisNote, harness, cancellationToken);
         var useRowAlias = SqlText.SupportsRowAlias(admin.ServerVersion);
         var schema = TableSeeder.LoadSchema();
         var counters = new ServerCounters(admin);

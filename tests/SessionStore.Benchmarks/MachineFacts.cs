@@ -9,8 +9,12 @@ namespace SessionStore.Benchmarks;
 /// <summary>The facts printed above the table: what machine, runtime and servers the numbers come from.</summary>
 internal static class MachineFacts
 {
+    /// <summary>
+    /// Collects the facts. Each run describes what it does with the connection string (<paramref name="connectionStringUse"/>,
+    /// after the string itself) and how it measures (<paramref name="harness"/>, after "Harness: ").
+    /// </summary>
     public static async Task<IReadOnlyList<string>> CollectAsync(
-        MySqlConnection connection, MySqlDevServer server, string bufferPoolNote, string redisNote, BenchmarkSettings settings,
+        MySqlConnection connection, MySqlDevServer server, string bufferPoolNote, string connectionStringUse, string redisNote, string harness,
         CancellationToken cancellationToken)
     {
         var version = await ServerSetup.ScalarStringAsync(connection, "SELECT VERSION()", cancellationToken);
@@ -27,9 +31,9 @@ internal static class MachineFacts
             string.Create(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {memory:0.#} GiB RAM, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}"),
             $"Runtime: {RuntimeInformation.FrameworkDescription}, {gc}{(GCSettings.LatencyMode == GCLatencyMode.Interactive ? " (concurrent)" : string.Empty)}",
             $"MySQL-compatible server: {version} — {server.Description}; {bufferPoolNote}; innodb_flush_log_at_trx_commit={flush}",
-            $"Connection string (password removed): {options}, given to the cache as its Dsn and used by the plain-SQL contestants; the limit adds Connection Reset=false (no reset round trip when a pooled connection is handed out), \"plain SQL, reset per checkout\" keeps MySqlConnector's default",
+            $"Connection string (password removed): {options}, {connectionStringUse}",
             $"Redis: {redisNote}",
-            string.Create(CultureInfo.InvariantCulture, $"Harness: {(settings.Quick ? "--quick" : "full run")}{(settings.Filter is null ? string.Empty : $", --filter \"{settings.Filter}\"")}; per workload and contestant {settings.WarmUp.TotalSeconds:0.#} s warm-up, then {settings.Rounds} rounds of {settings.RoundDuration.TotalSeconds:0.#} s, round-robin with the order rotating each round; closed loop, c workers each with one operation in flight; async API throughout; sliding window {BenchmarkSettings.SlidingWindow.TotalMinutes:0} min"),
+            $"Harness: {harness}",
         ];
     }
 

@@ -42,6 +42,29 @@ internal sealed class RedisServerProcess : IAsyncDisposable
             .FirstOrDefault(File.Exists);
     }
 
+    /// <summary>
+    /// Finds and starts <c>redis-server</c> for a benchmark's Redis contestant. Returns the server, or null when it is not
+    /// installed or did not start, and in either case the note the report prints after "Redis: ".
+    /// </summary>
+    public static async Task<(RedisServerProcess? Redis, string Note)> StartForBenchmarkAsync(CancellationToken cancellationToken)
+    {
+        var binary = FindBinary();
+        if (binary is null)
+        {
+            return (null, "skipped: redis-server is not installed (Debian/Ubuntu: sudo apt-get install redis-server), so the Redis cache column is missing");
+        }
+
+        try
+        {
+            var redis = await StartAsync(binary, cancellationToken);
+            return (redis, $"redis-server {redis.Version} ({binary}, {redis.Endpoint}, --save \"\" --appendonly no), through Microsoft.Extensions.Caching.StackExchangeRedis");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            return (null, $"skipped: {binary} did not start ({ex.Message}), so the Redis cache column is missing");
+        }
+    }
+
     public static async Task<RedisServerProcess> StartAsync(string binary, CancellationToken cancellationToken)
     {
         var version = await ReadVersionAsync(binary, cancellationToken);

@@ -42,7 +42,7 @@ internal static class HttpBenchmarkRun
                 new MySqlDevServerOptions { Log = line => log.WriteLine("  " + line) }, cancellationToken);
             await log.WriteLineAsync($"  {server.Description}");
 
-            var (redis, redisNote) = await StartRedisAsync(cancellationToken);
+            var (redis, redisNote) = await RedisServerProcess.StartForBenchmarkAsync(cancellationToken);
             await log.WriteLineAsync($"Redis: {redisNote}");
             try
             {
@@ -72,7 +72,16 @@ internal static class HttpBenchmarkRun
         await admin.OpenAsync(cancellationToken);
         var bufferPool = await ServerSetup.ScalarInt64Async(admin, "SELECT @@innodb_buffer_pool_size", cancellationToken);
         var bufferPoolNote = $"innodb_buffer_pool_size {bufferPool / (1024 * 1024)} MiB (left as it is: a few thousand 1 KB sessions fit in any pool)";
-        var facts = await MachineFacts.CollectAsync(admin, server, bufferPoolNote, redisNote, settings, cancellationToken);
+        var harness = string.Create(
+            CultureInfo.InvariantCulture,
+            $"--http{(settings.Quick ? " --quick" : string.Empty)}{(settings.Filter is null ? string.Empty : $", --filter \"{settings.Filter}\"")}; " +
+            $"{wrkVersion}, wrk -t min(c,2) -c c -d {settings.HttpCellDuration.TotalSeconds:0}s --timeout 10s --latency, on the same machine as the app and the servers; " +
+            $"{settings.HttpRounds} round(s), each cell run by every contestant in turn (order rotating per round), medians reported; " +
+            $"{s_warmUp.TotalSeconds:0} s warm-up per contestant and request kind at c=16 before the first round");
+        var facts = await MachineFacts.CollectAsync(
+            admin, server, bufferPoolNote,
+            "given to both DbiSessionCache apps as their Dsn; the minimal store adds Connection Reset=false (no reset round trip per checkout)",
+            redisNote, harness, cancellationToken);
         var counters = new ServerCounters(admin);
         var useRowAlias = SqlText.SupportsRowAlias(admin.ServerVersion);
         var schema = TableSeeder.LoadSchema();
@@ -161,18 +170,7 @@ internal static class HttpBenchmarkRun
             }
 
             var notes = Notes(settings, counters, contestants);
-            var harness = string.Create(
-                CultureInfo.InvariantCulture,
-                $"Harness: --http{(settings.Quick ? " --quick" : string.Empty)}{(settings.Filter is null ? string.Empty : $", --filter \"{settings.Filter}\"")}; " +
-                $"{wrkVersion}, wrk -t min(c,2) -c c -d {settings.HttpCellDuration.TotalSeconds:0}s --timeout 10s --latency, on the same machine as the app and the servers; " +
-                $"{settings.HttpRounds} round(s), each cell run by every contestant in turn (order rotating per round), medians reported; " +
-                $"{s_warmUp.TotalSeconds:0} s warm-up per contestant and request kind at c=16 before the first round");
-            var httpFacts = facts
-                .Where(f => !f.StartsWith("Harness:", StringComparison.Ordinal))
-                .Select(f => f.StartsWith("Connection string", StringComparison.Ordinal) ? ConnectionStringFact(f) : f)
-                .Append(harness)
-                .ToArray();
-            new HttpReportWriter(report, results).Write(httpFacts, notes, total.Elapsed);
+            new HttpReportWriter(report, results).Write(facts, notes, total.Elapsed);
         }
         finally
         {
@@ -286,32 +284,5 @@ internal static class HttpBenchmarkRun
         }
 
         return notes;
-    }
-
-    /// <summary>The micro-benchmark's connection-string fact, with what this run does with the string instead of what that one does.</summary>
-    private static string ConnectionStringFact(string fact)
-    {
-        var cut = fact.IndexOf(", given to", StringComparison.Ordinal);
-        return (cut > 0 ? fact[..cut] : fact) +
-            ", given to both DbiSessionCache apps as their Dsn; the minimal store adds Connection Reset=false (no reset round trip per checkout)";
-    }
-
-    private static async Task<(RedisServerProcess? Redis, string Note)> StartRedisAsync(CancellationToken cancellationToken)
-    {
-        var binary = RedisServerProcess.FindBinary();
-        if (binary is null)
-        {
-            return (null, "skipped: redis-server is not installed (Debian/Ubuntu: sudo apt-get install redis-server), so the Redis cache column is missing");
-        }
-
-        try
-        {
-            var redis = await RedisServerProcess.StartAsync(binary, cancellationToken);
-            return (redis, $"redis-server {redis.Version} ({binary}, {redis.Endpoint}, --save \"\" --appendonly no), through Microsoft.Extensions.Caching.StackExchangeRedis");
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
-        {
-            return (null, $"skipped: {binary} did not start ({ex.Message}), so the Redis cache column is missing");
-        }
     }
 }

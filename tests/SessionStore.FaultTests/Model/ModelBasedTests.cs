@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using CsCheck;
 using SessionStore.IntegrationTests;
@@ -16,9 +15,6 @@ public sealed class ModelBasedTests(SessionTableFixture table, ITestOutputHelper
 
     private static readonly TimeSpan s_defaultSlidingExpiration = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_shrinkTime = TimeSpan.FromSeconds(30);
-
-    // Case-sensitive twins, a non-ASCII key and a long one.
-    private static readonly string[] s_keyNames = ["a", "A", "ключ-🔑", new('k', 300)];
 
     [Fact]
     public async Task RandomSequencesOfOperations_AgreeWithTheInMemoryModel()
@@ -117,97 +113,17 @@ public sealed class ModelBasedTests(SessionTableFixture table, ITestOutputHelper
             o.SlidingExtensionThreshold = 0;
             o.DefaultSlidingExpiration = s_defaultSlidingExpiration;
         });
-        var model = new CacheModel(s_defaultSlidingExpiration);
-        var prefix = Guid.NewGuid().ToString("N");
-        string Key(int index) => $"{prefix}:{s_keyNames[index]}";
-
+        var cache = new ModelCheckedCache(sut, s_defaultSlidingExpiration);
         for (var step = 0; step < sequence.Count; step++)
         {
-            var now = sut.Clock.GetUtcNow();
-            switch (sequence[step])
+            if (sequence[step] is AdvanceOperation advance)
             {
-                case SetOperation set:
-                {
-                    var options = set.Options(now);
-                    switch (set.Api)
-                    {
-                        case Api.Sync:
-                            sut.Cache.Set(Key(set.Key), set.Value, options);
-                            break;
-                        case Api.Async:
-                            await sut.Cache.SetAsync(Key(set.Key), set.Value, options);
-                            break;
-                        default:
-                            await sut.BufferCache.SetAsync(Key(set.Key), new ReadOnlySequence<byte>(set.Value), options);
-                            break;
-                    }
-
-                    model.Set(now, Key(set.Key), set.Value, options);
-                    break;
-                }
-
-                case GetOperation get:
-                {
-                    var actual = await GetAsync(sut, Key(get.Key), get.Api);
-                    var expected = model.Get(now, Key(get.Key));
-                    if (!SameValue(expected, actual))
-                    {
-                        throw new InvalidOperationException(
-                            $"Step {step + 1}, {get}: the model has {Show(expected)}, the cache returned {Show(actual)}.");
-                    }
-
-                    break;
-                }
-
-                case RefreshOperation refresh:
-                    if (refresh.IsAsync)
-                    {
-                        await sut.Cache.RefreshAsync(Key(refresh.Key));
-                    }
-                    else
-                    {
-                        sut.Cache.Refresh(Key(refresh.Key));
-                    }
-
-                    model.Refresh(now, Key(refresh.Key));
-                    break;
-
-                case RemoveOperation remove:
-                    if (remove.IsAsync)
-                    {
-                        await sut.Cache.RemoveAsync(Key(remove.Key));
-                    }
-                    else
-                    {
-                        sut.Cache.Remove(Key(remove.Key));
-                    }
-
-                    model.Remove(Key(remove.Key));
-                    break;
-
-                case AdvanceOperation advance:
-                    sut.Clock.Advance(TimeSpan.FromSeconds(advance.Seconds));
-                    break;
+                sut.Clock.Advance(TimeSpan.FromSeconds(advance.Seconds));
+            }
+            else if (await cache.ApplyAsync(sequence[step], sut.Clock.GetUtcNow()) is { } divergence)
+            {
+                throw new InvalidOperationException($"Step {step + 1}, {sequence[step]}: {divergence}.");
             }
         }
     }
-
-    private static async Task<byte[]?> GetAsync(CacheUnderTest sut, string key, Api api)
-    {
-        switch (api)
-        {
-            case Api.Sync:
-                return sut.Cache.Get(key);
-            case Api.Async:
-                return await sut.Cache.GetAsync(key);
-            default:
-                var destination = new ArrayBufferWriter<byte>();
-                return await sut.BufferCache.TryGetAsync(key, destination) ? destination.WrittenSpan.ToArray() : null;
-        }
-    }
-
-    private static bool SameValue(byte[]? expected, byte[]? actual) =>
-        expected is null ? actual is null : actual is not null && expected.AsSpan().SequenceEqual(actual);
-
-    private static string Show(byte[]? value) => value is null ? "nothing" : $"[{Convert.ToHexString(value)}]";
 }
