@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
@@ -105,6 +106,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     }
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> TryGetAsync(string key, IBufferWriter<byte> destination, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -249,6 +251,7 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
     /// The one instrumentation wrapper of every operation: a duration metric and a trace span, marked failed with the error
     /// type when it throws. The exception filter records and returns false, so the exception flows on untouched.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<TResult> InstrumentAsync<TState, TResult>(
         string operation,
         TState state,

@@ -1,5 +1,6 @@
-using System.Data;
 using System.Data.Common;
+using System.Data;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 
@@ -94,6 +95,7 @@ internal sealed class ConnectionSource : IDisposable
     }
 
     /// <summary>Returns an open connection; the caller disposes it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<MySqlConnection> OpenAsync(bool isAsync, CancellationToken cancellationToken)
     {
         var connection = _createConnection();

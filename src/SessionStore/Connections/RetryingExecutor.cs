@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MySqlConnector;
 
 namespace SessionStore.Connections;
@@ -17,6 +18,7 @@ internal sealed class RetryingExecutor(ConnectionSource connections, Action<MySq
     /// Runs <paramref name="operation"/> on an open connection and closes it. <paramref name="isAsync"/> chooses real
     /// synchronous or asynchronous I/O all the way down, as MySqlConnector's own IOBehavior does; the operation receives it.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<TResult> RunAsync<TState, TResult>(
         TState state,
         Func<MySqlConnection, TState, bool, CancellationToken, ValueTask<TResult>> operation,

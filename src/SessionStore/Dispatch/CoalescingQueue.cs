@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SessionStore.Dispatch;
 
 /// <summary>
@@ -58,6 +60,7 @@ internal sealed class CoalescingQueue<TRequest, TResult>
     }
 
     /// <summary>Runs <paramref name="request"/> alone if a lane is free, else waits for the next batch to carry it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<TResult> RunAsync(TRequest request, bool isAsync, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MySqlConnector;
 using SessionStore.Connections;
 using SessionStore.Operations;
@@ -25,7 +26,8 @@ internal sealed class SingleStatements(TableBinding binding, RetryingExecutor ex
         executor.RunAsync(
             (Sql: extendThreshold is null ? _statements.Select : _statements.ExtendAndSelect, Request: request, Threshold: extendThreshold,
                 Window: _window, Encoding: _encoding),
-            static async (connection, state, isAsync, cancellationToken) =>
+            [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+            static async ValueTask<StoredEntry> (connection, state, isAsync, cancellationToken) =>
             {
                 using var command = new MySqlCommand(state.Sql, connection);
                 command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Request.Id);
@@ -64,7 +66,8 @@ internal sealed class SingleStatements(TableBinding binding, RetryingExecutor ex
     public ValueTask<StoredEntry> ReadExpiryAsync(ReadRequest request, bool isAsync, CancellationToken cancellationToken) =>
         executor.RunAsync(
             (Sql: _statements.ReadExpiry!, Request: request, Window: _window),
-            static async (connection, state, isAsync, cancellationToken) =>
+            [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+            static async ValueTask<StoredEntry> (connection, state, isAsync, cancellationToken) =>
             {
                 using var command = new MySqlCommand(state.Sql, connection);
                 command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Request.Id);
@@ -95,7 +98,8 @@ internal sealed class SingleStatements(TableBinding binding, RetryingExecutor ex
     public ValueTask<int> WriteAsync(WriteRequest request, bool isAsync, CancellationToken cancellationToken) =>
         executor.RunAsync(
             (Sql: _statements.Set, Request: request),
-            static async (connection, state, isAsync, cancellationToken) =>
+            [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+            static async ValueTask<int> (connection, state, isAsync, cancellationToken) =>
             {
                 using var command = new MySqlCommand(state.Sql, connection);
                 var (id, data, now, expiration, _) = state.Request;
@@ -129,7 +133,8 @@ internal sealed class SingleStatements(TableBinding binding, RetryingExecutor ex
     private ValueTask<int> ExecuteByIdAsync(string sql, string id, DateTime? now, double? threshold, bool isAsync, CancellationToken cancellationToken) =>
         executor.RunAsync(
             (Sql: sql, Id: id, Now: now, Threshold: threshold, Window: _window),
-            static async (connection, state, isAsync, cancellationToken) =>
+            [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+            static async ValueTask<int> (connection, state, isAsync, cancellationToken) =>
             {
                 using var command = new MySqlCommand(state.Sql, connection);
                 command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Id);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
@@ -58,6 +59,7 @@ internal sealed partial class CacheOperations
     /// <summary>Now, from the app's clock, at the microsecond precision of <c>DATETIME(6)</c>.</summary>
     public DateTime Now() => EntryExpiration.Truncate(_timeProvider.GetUtcNow().UtcDateTime);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<StoredEntry> GetAsync(string key, IBufferWriter<byte>? destination, bool isAsync, CancellationToken cancellationToken)
     {
         var (binding, dispatcher) = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
@@ -139,6 +141,7 @@ internal sealed partial class CacheOperations
         return result;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> SetAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, bool isAsync, CancellationToken cancellationToken)
     {
         // Caller mistakes are reported before any I/O, and before the write could join others in a statement.
@@ -194,6 +197,7 @@ internal sealed partial class CacheOperations
     /// never loaded it, under a key that may have no row), then, only when due, the UPDATE, whose own condition decides again.
     /// Never answered from this process's memory: another server may have rewritten the entry with a shorter window since.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> RefreshAsync(string key, bool isAsync, CancellationToken cancellationToken)
     {
         var (binding, dispatcher) = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);
@@ -223,6 +227,7 @@ internal sealed partial class CacheOperations
         return extended;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> RemoveAsync(string key, bool isAsync, CancellationToken cancellationToken)
     {
         var (binding, dispatcher) = await BindAsync(isAsync, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using MySqlConnector;
 using SessionStore.Sql;
 using SessionStore.Values;
@@ -11,6 +12,7 @@ namespace SessionStore.Operations;
 /// </summary>
 internal static class EntryReader
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<StoredEntry> ReadAsync(
         MySqlDataReader reader, DataEncoding encoding, IBufferWriter<byte>? destination, bool isAsync, CancellationToken cancellationToken)
     {
