@@ -29,19 +29,7 @@ internal sealed class SingleStatements(TableBinding binding, RetryingExecutor ex
             [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
             static async ValueTask<StoredEntry> (connection, state, isAsync, cancellationToken) =>
             {
-                using var command = new MySqlCommand(state.Sql, connection);
-                command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Request.Id);
-                command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Request.Now);
-                if (state.Threshold is { } threshold)
-                {
-                    command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, threshold);
-                }
-
-                if (state.Window is { } window)
-                {
-                    command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, window);
-                }
-
+                using var command = ReadCommand(state.Sql, connection, state.Request, state.Threshold, state.Window);
                 var reader = isAsync ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
                 try
                 {
@@ -49,14 +37,7 @@ internal sealed class SingleStatements(TableBinding binding, RetryingExecutor ex
                 }
                 finally
                 {
-                    if (isAsync)
-                    {
-                        await reader.DisposeAsync().ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        reader.Dispose();
-                    }
+                    await DisposeAsync(reader, isAsync).ConfigureAwait(false);
                 }
             },
             isAsync,
@@ -69,19 +50,19 @@ internal sealed class SingleStatements(TableBinding binding, RetryingExecutor ex
             [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
             static async ValueTask<StoredEntry> (connection, state, isAsync, cancellationToken) =>
             {
-                using var command = new MySqlCommand(state.Sql, connection);
-                command.Parameters.AddWithValue(SqlStatements.IdParameter, state.Request.Id);
-                command.Parameters.AddWithValue(SqlStatements.NowParameter, state.Request.Now);
-                if (state.Window is { } window)
+                using var command = ReadCommand(state.Sql, connection, state.Request, null, state.Window);
+                var reader = isAsync ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
+                try
                 {
-                    command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, window);
+                    return await EntryReader.SkipToRowsAsync(reader, isAsync, cancellationToken).ConfigureAwait(false)
+                        && (isAsync ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
+                        ? EntryReader.ReadExpiryRow(reader, 0)
+                        : default;
                 }
-
-                using var reader = isAsync ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
-                return await EntryReader.SkipToRowsAsync(reader, isAsync, cancellationToken).ConfigureAwait(false)
-                    && (isAsync ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
-                    ? EntryReader.ReadExpiryRow(reader, 0)
-                    : default;
+                finally
+                {
+                    await DisposeAsync(reader, isAsync).ConfigureAwait(false);
+                }
             },
             isAsync,
             cancellationToken);
@@ -157,4 +138,34 @@ internal sealed class SingleStatements(TableBinding binding, RetryingExecutor ex
             },
             isAsync,
             cancellationToken);
+
+    /// <summary>A read's command: id and now, and the threshold and window when the statement uses them.</summary>
+    private static MySqlCommand ReadCommand(string sql, MySqlConnection connection, ReadRequest request, double? threshold, long? window)
+    {
+        var command = new MySqlCommand(sql, connection);
+        command.Parameters.AddWithValue(SqlStatements.IdParameter, request.Id);
+        command.Parameters.AddWithValue(SqlStatements.NowParameter, request.Now);
+        if (threshold is { } t)
+        {
+            command.Parameters.AddWithValue(SqlStatements.ThresholdParameter, t);
+        }
+
+        if (window is { } w)
+        {
+            command.Parameters.AddWithValue(SqlStatements.SlidingWindowParameter, w);
+        }
+
+        return command;
+    }
+
+    private static ValueTask DisposeAsync(MySqlDataReader reader, bool isAsync)
+    {
+        if (isAsync)
+        {
+            return reader.DisposeAsync();
+        }
+
+        reader.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }
