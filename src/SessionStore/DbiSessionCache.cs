@@ -74,6 +74,12 @@ public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposab
         CacheInstrumentation.Register(_estimatedEntries);
     }
 
+    /// <summary>The table's binding, made at first use; for the Dancer session sharing, which reads and writes the same table.</summary>
+    internal TableBinder Binder => _binder;
+
+    /// <summary>The cache's connections and retry policy; shared with the Dancer session sharing.</summary>
+    internal RetryingExecutor Executor => _executor;
+
     /// <summary>Whether the host's startup checks the table (<see cref="DbiSessionCacheOptions.ValidateTableAtStartup"/>).</summary>
     internal bool ValidateTableAtStartup { get; }
 
