@@ -20,7 +20,12 @@ app.MapShop();
 app.MapAccount();
 app.MapMetrics();
 
-await StartupCheck.RunAsync(app.Services, app.Lifetime.ApplicationStopping);
+if (!await StartupCheck.RunAsync(app.Services, app.Lifetime.ApplicationStopping))
+{
+    Environment.ExitCode = 1;
+    return;
+}
+
 if (throwawayServer is not null)
 {
     app.Lifetime.ApplicationStarted.Register(() => ThrowawayServer.PrintSecondInstanceCommand(throwawayServer, app.Urls));

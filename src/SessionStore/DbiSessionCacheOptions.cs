@@ -94,6 +94,16 @@ public sealed class DbiSessionCacheOptions
     public TimeSpan SweepBatchPause { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
+    /// Whether the background sweep deletes rows from a table without the expiry columns (the Perl ancestor's layout with
+    /// <see cref="LastActiveColumn"/>: rows idle longer than <see cref="DefaultSlidingExpiration"/>). Such a table may be
+    /// shared with another application (a running Dancer app), whose rows the cache cannot tell from its own, so by default
+    /// the sweep leaves that table alone and logs once why. A table with the expiry columns is swept regardless; a table
+    /// with neither has nothing that expires. <c>sessionstore purge</c>, run by an operator, ignores this option.
+    /// Default: <see langword="false"/>.
+    /// </summary>
+    public bool SweepTablesWithoutExpiryColumns { get; set; }
+
+    /// <summary>
     /// Whether stored values are encrypted and authenticated with ASP.NET Core Data Protection (call
     /// <c>services.AddDataProtection()</c>, with a key ring every server shares), for teams whose database backups leave their
     /// control. A value written by another key ring, or without protection, is then unreadable (see

@@ -44,9 +44,13 @@ public sealed class MySqlServerFixture : IAsyncLifetime
         await ExecuteAsync($"DROP DATABASE IF EXISTS `{name}`");
     }
 
-    private async Task ExecuteAsync(string sql)
+    /// <summary>Runs <paramref name="sql"/> as the server's administrator, in <paramref name="database"/> if given.</summary>
+    public async Task ExecuteAsync(string sql, string? database = null)
     {
-        await using var connection = new MySqlConnection(Server.ConnectionString);
+        var connectionString = database is null
+            ? Server.ConnectionString
+            : new MySqlConnectionStringBuilder(Server.ConnectionString) { Database = database }.ConnectionString;
+        await using var connection = new MySqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new MySqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();

@@ -42,8 +42,12 @@ internal sealed class SampleApp : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts an instance on <paramref name="port"/> against the database in <paramref name="connectionString"/>.</summary>
-    public static async Task<SampleApp> StartAsync(int port, string connectionString)
+    /// <summary>
+    /// Starts an instance on <paramref name="port"/> against the database in <paramref name="connectionString"/>, letting it
+    /// create its tables unless <paramref name="createTables"/> is <see langword="false"/>. Throws
+    /// <see cref="InvalidOperationException"/>, with the app's output, when it exits before serving.
+    /// </summary>
+    public static async Task<SampleApp> StartAsync(int port, string connectionString, bool createTables = true)
     {
         var dll = FindSampleDll();
         var startInfo = new ProcessStartInfo("dotnet")
@@ -58,7 +62,7 @@ internal sealed class SampleApp : IAsyncDisposable
                      dll,
                      "--urls", $"http://127.0.0.1:{port}",
                      "--SessionStore:Dsn", connectionString,
-                     "--SessionStore:CreateTableIfMissing", "true",
+                     "--SessionStore:CreateTableIfMissing", createTables ? "true" : "false",
                  })
         {
             startInfo.ArgumentList.Add(argument);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
+using Microsoft.Extensions.Logging;
 
 namespace SessionStore.IntegrationTests;
 
@@ -103,7 +104,8 @@ public sealed class BadInputTests(SessionTableFixture table) : IClassFixture<Ses
         var logs = new List<string>();
         using var sut = table.CreateCache(
             o => o.Table = "missing_" + Guid.NewGuid().ToString("N")[..8],
-            services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new ListLoggerProvider(logs)));
+            // AddLogging, so that the cache's ILogger<T> reaches the provider (a bare provider registration leaves it a null logger).
+            services => services.AddLogging(b => b.AddProvider(new ListLoggerProvider(logs))));
         const string Key = "secret-session-id-7f3a";
 
         var messages = new List<string>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
 namespace SessionStore.IntegrationTests;
@@ -9,6 +10,26 @@ public sealed class ExpiredEntrySweepTests(SessionTableFixture table) : IClassFi
 {
     private static readonly DistributedCacheEntryOptions s_oneMinute = new() { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1) };
     private static readonly DistributedCacheEntryOptions s_oneHour = new() { AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1) };
+
+    // A session as Dancer::Session::DBI writes it: Dancer's own id (digits from build_id) and its JSON document.
+    private const string DancerId = "417293061850413227693841";
+    private const string DancerDocument = "{\"id\":\"417293061850413227693841\",\"user\":\"alice\"}";
+
+    /// <summary>The Perl ancestor's table with <c>last_active</c>, as a Dancer app and the cache share it.</summary>
+    private async Task<string> NewLastActiveTableAsync()
+    {
+        var name = "sweep_legacy_" + Guid.NewGuid().ToString("N")[..12];
+        await table.ExecuteAsync(
+            $"CREATE TABLE `{name}` (id CHAR(40) PRIMARY KEY, session_data TEXT, last_active TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)");
+        return name;
+    }
+
+    /// <summary>A plain INSERT, as the Perl app makes it: a JSON document the cache cannot read, last active a while ago.</summary>
+    private Task InsertAsAnotherAppAsync(string name, string id, TimeSpan idleFor, DateTimeOffset now) => table.ExecuteAsync(
+        $"SET time_zone = '+00:00'; INSERT INTO `{name}` (id, session_data, last_active) VALUES (@id, @data, @at)",
+        ("@id", id),
+        ("@data", DancerDocument.Replace(DancerId, id, StringComparison.Ordinal)),
+        ("@at", (now - idleFor).UtcDateTime));
 
     private async Task<string> NewTableAsync()
     {
@@ -35,6 +56,71 @@ public sealed class ExpiredEntrySweepTests(SessionTableFixture table) : IClassFi
         Assert.Equal(30, deleted);
         Assert.Equal(1L, await table.ScalarAsync<long>($"SELECT COUNT(*) FROM `{name}`"));
         Assert.Equal([2], await sut.Cache.GetAsync("live"));
+    }
+
+    [Fact]
+    public async Task Sweep_OnALastActiveTable_LeavesEveryRow_TheOtherAppsToo_AndSaysOnceHowToOptIn()
+    {
+        var name = await NewLastActiveTableAsync();
+        var logs = new List<(string EventName, LogLevel Level, string Message)>();
+        using var sut = table.CreateCache(o => o.Table = name, services => services.AddLogging(b => b.AddProvider(new EventListLoggerProvider(logs))));
+        await InsertAsAnotherAppAsync(name, DancerId, idleFor: TimeSpan.FromHours(1), sut.Clock.GetUtcNow());
+        await sut.Cache.SetAsync("ours", [1], new DistributedCacheEntryOptions());
+        sut.Clock.Advance(TimeSpan.FromHours(1));
+        var cache = sut.Provider.GetRequiredService<DbiSessionCache>();
+
+        Assert.Equal(0, await cache.SweepExpiredAsync(CancellationToken.None));
+        Assert.Equal(0, await cache.SweepExpiredAsync(CancellationToken.None));
+
+        Assert.Equal(2L, await table.ScalarAsync<long>($"SELECT COUNT(*) FROM `{name}`"));
+        Assert.Equal(DancerDocument, await table.ScalarAsync<string>($"SELECT session_data FROM `{name}` WHERE id = @id", ("@id", DancerId)));
+        var skipped = Assert.Single(logs, l => l.EventName == "SharedLayoutNotSwept");
+        Assert.Equal(LogLevel.Information, skipped.Level);
+        Assert.Contains("SweepTablesWithoutExpiryColumns = true", skipped.Message, StringComparison.Ordinal);
+        Assert.Contains("sessionstore schema upgrade", skipped.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs, l => l.EventName == "SweepCompleted");
+    }
+
+    [Fact]
+    public async Task Sweep_OnALastActiveTable_WithSweepTablesWithoutExpiryColumns_DeletesRowsIdleLongerThanTheWindow_WhoeverWroteThem()
+    {
+        var name = await NewLastActiveTableAsync();
+        var logs = new List<(string EventName, LogLevel Level, string Message)>();
+        using var sut = table.CreateCache(
+            o =>
+            {
+                o.Table = name;
+                o.SweepTablesWithoutExpiryColumns = true;
+            },
+            services => services.AddLogging(b => b.AddProvider(new EventListLoggerProvider(logs))));
+        await InsertAsAnotherAppAsync(name, DancerId, idleFor: TimeSpan.FromHours(1), sut.Clock.GetUtcNow());
+        await sut.Cache.SetAsync("ours", [1], new DistributedCacheEntryOptions());
+        sut.Clock.Advance(TimeSpan.FromMinutes(21));
+        await InsertAsAnotherAppAsync(name, DancerId + "7", idleFor: TimeSpan.FromMinutes(5), sut.Clock.GetUtcNow());
+
+        var deleted = await sut.Provider.GetRequiredService<DbiSessionCache>().SweepExpiredAsync(CancellationToken.None);
+
+        Assert.Equal(2, deleted); // the other app's row idle for 1 h 21 min, and ours, idle for 21 min
+        Assert.Equal(DancerId + "7", await table.ScalarAsync<string>($"SELECT GROUP_CONCAT(id) FROM `{name}`"));
+        Assert.DoesNotContain(logs, l => l.EventName == "SharedLayoutNotSwept");
+    }
+
+    [Fact]
+    public async Task Sweep_OnTheFullSchema_DeletesExpiredRows_WithoutTheOption()
+    {
+        var name = await NewTableAsync();
+        var logs = new List<(string EventName, LogLevel Level, string Message)>();
+        using var sut = table.CreateCache(o => o.Table = name, services => services.AddLogging(b => b.AddProvider(new EventListLoggerProvider(logs))));
+        await sut.Cache.SetAsync("old", [1], s_oneMinute);
+        await sut.Cache.SetAsync("live", [2], s_oneHour);
+        sut.Clock.Advance(TimeSpan.FromMinutes(2));
+
+        var deleted = await sut.Provider.GetRequiredService<DbiSessionCache>().SweepExpiredAsync(CancellationToken.None);
+
+        Assert.Equal(1, deleted);
+        Assert.Equal([2], await sut.Cache.GetAsync("live"));
+        Assert.Contains(logs, l => l.EventName == "SweepCompleted");
+        Assert.DoesNotContain(logs, l => l.EventName == "SharedLayoutNotSwept");
     }
 
     [Fact]
@@ -132,6 +218,30 @@ public sealed class ExpiredEntrySweepTests(SessionTableFixture table) : IClassFi
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(qualified)).AsSpan(0, 16));
         await Task.CompletedTask;
         return "sessionstore.sweep." + digest;
+    }
+
+    private sealed class EventListLoggerProvider(List<(string EventName, LogLevel Level, string Message)> events) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new EventListLogger(events);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class EventListLogger(List<(string EventName, LogLevel Level, string Message)> events) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (events)
+                {
+                    events.Add((eventId.Name ?? "", logLevel, formatter(state, exception)));
+                }
+            }
+        }
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

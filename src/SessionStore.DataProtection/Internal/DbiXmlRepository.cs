@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using MySqlConnector;
 using SessionStore.Connections;
 using SessionStore.DataProtection.Sql;
+using SqlIdentifier = SessionStore.Sql.SqlIdentifier;
 using TableName = SessionStore.Sql.TableName;
 
 namespace SessionStore.DataProtection.Internal;
@@ -21,6 +22,7 @@ namespace SessionStore.DataProtection.Internal;
 internal sealed partial class DbiXmlRepository : IXmlRepository, IDisposable
 {
     private const string SchemaFile = "schema/mysql/002_create_dataprotection_keys.sql";
+    private const string DefaultTable = "dataprotection_keys";
 
     private readonly SqlStatements _statements;
     private readonly ConnectionSource _connections;
@@ -164,9 +166,7 @@ internal sealed partial class DbiXmlRepository : IXmlRepository, IDisposable
             {
                 if (!_createTableIfMissing)
                 {
-                    throw new InvalidOperationException(
-                        $"The Data Protection key table '{Table}' does not exist in database '{Table.Database ?? description.CurrentDatabase}'. " +
-                        $"Create it with {SchemaFile}, or set CreateTableIfMissing = true if the connection's user may run DDL.");
+                    throw new InvalidOperationException(MissingTableMessage(connection, Table.Database ?? description.CurrentDatabase));
                 }
 
                 connection.Execute(new CommandDefinition(_statements.CreateTable));
@@ -184,6 +184,24 @@ internal sealed partial class DbiXmlRepository : IXmlRepository, IDisposable
 
             _tableChecked = true;
         }
+    }
+
+    /// <summary>
+    /// What to run, exactly: INFORMATION_SCHEMA lists only the tables a user has some privilege on, so "missing" may also mean
+    /// "not granted", and the fix for both is the schema file (run by a user that may create tables) and one GRANT.
+    /// </summary>
+    private string MissingTableMessage(MySqlConnection connection, string? database)
+    {
+        var account = connection.ExecuteScalar<string?>(new CommandDefinition(SqlStatements.CurrentUser));
+        var at = account?.LastIndexOf('@') ?? -1;
+        var grantee = at < 0 ? "the app's user" : $"'{account![..at]}'@'{account[(at + 1)..]}'";
+        var qualified = database is null ? Table.Quoted : $"{SqlIdentifier.Quote(database)}.{SqlIdentifier.Quote(Table.Table)}";
+        var renamed = string.Equals(Table.Table, DefaultTable, StringComparison.Ordinal) ? "" : $" with the table renamed to `{Table.Table}`";
+        return $"The Data Protection key table '{Table}' does not exist in database '{database}', or {grantee} has no privilege on it " +
+            "(the server hides from a user the tables it may not use). " +
+            $"As a user that may create tables, run {SchemaFile}{renamed} in database '{database}', then " +
+            $"GRANT SELECT, INSERT, UPDATE, DELETE ON {qualified} TO {grantee}; " +
+            "or set CreateTableIfMissing = true if the connection's user may run DDL (CREATE on the database).";
     }
 
     private TableDescription Describe(MySqlConnection connection)

@@ -56,6 +56,11 @@ internal sealed class SqlStatements
         SELECT DATABASE();
         """;
 
+    /// <summary>
+    /// The account the server matched the connection to (<c>web@10.0.0.%</c>), for a message that gives the exact GRANT to run.
+    /// </summary>
+    public const string CurrentUser = "SELECT CURRENT_USER();";
+
     /// <summary>The DDL for <paramref name="table"/>: numbered schema file 002 is this text for the default table name.</summary>
     public static string CreateTableDdl(TableName table)
     {

@@ -14,6 +14,7 @@ namespace SessionStore.Sweeping;
 /// How one sweep of a table runs: under a farm-wide lock (a MySQL named lock per database and table, held on its own
 /// connection for the sweep's length), in batches of <see cref="DbiSessionCacheOptions.SweepBatchSize"/> with
 /// <see cref="DbiSessionCacheOptions.SweepBatchPause"/> between them. <see cref="ExpiredEntrySweeper"/> decides when.
+/// It also owns which tables the background sweep may delete from at all: see <see cref="MaySweep"/>.
 /// </summary>
 internal sealed partial class TableSweep(
     DbiSessionCacheOptions options,
@@ -25,6 +26,7 @@ internal sealed partial class TableSweep(
     ILogger logger)
 {
     private readonly string _tableName = table.ToString();
+    private int _sharedLayoutSkipLogged;
 
     /// <summary>Returns the rows deleted, or <see langword="null"/> when another server is sweeping.</summary>
     public async Task<long?> RunAsync(CancellationToken cancellationToken)
@@ -32,6 +34,16 @@ internal sealed partial class TableSweep(
         var binding = await binder.BindAsync(isAsync: true, cancellationToken).ConfigureAwait(false);
         if (binding.Statements.PurgeExpired is null)
         {
+            return 0; // The table keeps no expiry: nothing ever expires.
+        }
+
+        if (!MaySweep(binding.Shape.Layout.Expiry, options))
+        {
+            if (Interlocked.Exchange(ref _sharedLayoutSkipLogged, 1) == 0)
+            {
+                LogSharedLayoutNotSwept(logger, table, options.DefaultSlidingExpiration);
+            }
+
             return 0;
         }
 
@@ -76,6 +88,17 @@ internal sealed partial class TableSweep(
     }
 
     /// <summary>
+    /// Whether the background sweep may delete from a table of this layout. A table with the expiry columns holds only rows
+    /// written by this library (another application's inserts fail there: <c>expires_at</c> has no default), so its expired
+    /// rows are ours to delete. A table without them may be shared with the Perl app it came from, whose rows look exactly
+    /// like ours: an old <c>last_active</c> there is a Dancer session the Perl app still honours, since
+    /// Dancer::Session::DBI expires nothing. So the sweep leaves such a table alone unless the operator opts in. The CLI's
+    /// <c>purge</c> is the operator asking, and does not consult this.
+    /// </summary>
+    internal static bool MaySweep(ExpiryMode expiry, DbiSessionCacheOptions options) =>
+        expiry == ExpiryMode.ExpiryColumns || options.SweepTablesWithoutExpiryColumns;
+
+    /// <summary>
     /// A lock name per database and table, within MySQL's 64-character limit on lock names: the names themselves may be up
     /// to 64 characters each, so they are digested.
     /// </summary>
@@ -94,4 +117,12 @@ internal sealed partial class TableSweep(
     [LoggerMessage(EventId = 1201, EventName = "SweepSkipped", Level = LogLevel.Debug,
         Message = "DbiSessionCache skipped the sweep of {Table}: another server holds the sweep lock")]
     private static partial void LogSweepSkipped(ILogger logger, TableName table);
+
+    [LoggerMessage(EventId = 1203, EventName = "SharedLayoutNotSwept", Level = LogLevel.Information,
+        Message = "DbiSessionCache does not sweep {Table}: the table has no expiry columns, so the cache cannot tell its own rows " +
+            "from those of another application sharing it (such as a Dancer app), and deletes none of them. To delete rows idle " +
+            "longer than DefaultSlidingExpiration ({Window}) when no other application needs them, set " +
+            "SweepTablesWithoutExpiryColumns = true; once no other application writes the table, run 'sessionstore schema " +
+            "upgrade', after which the sweep deletes expired rows. Logged once")]
+    private static partial void LogSharedLayoutNotSwept(ILogger logger, TableName table, TimeSpan window);
 }
