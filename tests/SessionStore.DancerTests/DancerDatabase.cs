@@ -47,7 +47,7 @@ internal static class DancerDatabase
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
-    private static async Task ExecuteAsync(string sql)
+    public static async Task ExecuteAsync(string sql)
     {
         await using var connection = new MySqlConnection(await ConnectionStringAsync());
         await connection.OpenAsync();
