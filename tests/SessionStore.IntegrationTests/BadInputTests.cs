@@ -10,69 +10,6 @@ public sealed class BadInputTests(SessionTableFixture table) : IClassFixture<Ses
 {
     private static readonly DistributedCacheEntryOptions s_noExpiry = new();
 
-    private async Task<long> RowCountAsync() => await table.ScalarAsync<long>($"SELECT COUNT(*) FROM `{table.Table}`");
-
-    [Fact]
-    public async Task HugeKey_IsStoredByDigest()
-    {
-        using var sut = table.CreateCache();
-        var key = new string('k', 1_000_000) + Guid.NewGuid();
-
-        await sut.Cache.SetAsync(key, [1], s_noExpiry);
-
-        Assert.Equal([1], await sut.Cache.GetAsync(key));
-    }
-
-    // Built here, not in attributes: xunit serializes theory data, which replaces lone surrogates with U+FFFD.
-    private static readonly string[] s_malformedKeys = ["lone high \uD800 surrogate", "\uDC00 lone low surrogate", "ends with high \uD83D"];
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(2)]
-    public async Task KeyThatIsNotWellFormedUtf16_IsRefusedBeforeAnyWrite(int which)
-    {
-        var key = s_malformedKeys[which];
-        using var sut = table.CreateCache();
-        await sut.Cache.GetAsync("bind"); // bind first, so the count below compares like with like
-        var before = await RowCountAsync();
-
-        var set = await Assert.ThrowsAsync<ArgumentException>(nameof(key), () => sut.Cache.SetAsync(key, [1], s_noExpiry));
-        await Assert.ThrowsAsync<ArgumentException>(nameof(key), () => sut.Cache.GetAsync(key));
-
-        Assert.Contains("unpaired surrogate", set.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await RowCountAsync());
-    }
-
-    [Fact]
-    public async Task ExpirationFarBeyondYear9999_IsRefused_AndTheOldValueStays()
-    {
-        using var sut = table.CreateCache();
-        var key = Guid.NewGuid().ToString();
-        await sut.Cache.SetAsync(key, [1], s_noExpiry);
-
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
-            sut.Cache.SetAsync(key, [2], new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.MaxValue }));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
-            sut.Cache.SetAsync(key, [2], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromDays(3_000_000) }));
-
-        Assert.Equal([1], await sut.Cache.GetAsync(key));
-    }
-
-    [Fact]
-    public async Task ExpirationInThePast_IsRefused_AndTheOldValueStays()
-    {
-        using var sut = table.CreateCache();
-        var key = Guid.NewGuid().ToString();
-        await sut.Cache.SetAsync(key, [1], s_noExpiry);
-
-        var exception = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => sut.Cache.SetAsync(
-            key, [2], new DistributedCacheEntryOptions { AbsoluteExpiration = sut.Clock.GetUtcNow().AddDays(-1) }));
-
-        Assert.Contains("must be in the future", exception.Message, StringComparison.Ordinal);
-        Assert.Equal([1], await sut.Cache.GetAsync(key));
-    }
-
     [Fact]
     public async Task UnreachableHost_FailsPromptly_WithTheDriversError()
     {

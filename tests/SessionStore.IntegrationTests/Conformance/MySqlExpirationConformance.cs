@@ -1,0 +1,6 @@
+using SessionStore.Conformance;
+
+namespace SessionStore.IntegrationTests.Conformance;
+
+public sealed class MySqlExpirationConformance(SessionTableFixture table)
+    : ExpirationContract(new MySqlCacheHarness(table)), IClassFixture<SessionTableFixture>;
