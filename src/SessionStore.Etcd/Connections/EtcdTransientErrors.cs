@@ -1,0 +1,36 @@
+using Grpc.Core;
+
+namespace SessionStore.Etcd.Connections;
+
+/// <summary>
+/// What is retried against etcd: the one owner of "transient" for the etcd store. Every request the store sends is
+/// idempotent (a put of the same envelope, a delete, or a transaction guarded by a revision compare), so a retry cannot
+/// apply anything twice. The attempts and pauses are the MySQL store's (<see cref="SessionStore.Connections.TransientErrors"/>).
+/// </summary>
+internal static class EtcdTransientErrors
+{
+    public const int MaxAttempts = SessionStore.Connections.TransientErrors.MaxAttempts;
+
+    /// <summary>
+    /// A member that cannot be reached (Unavailable, which etcd also uses for "leader changed", "no leader" and "request
+    /// timed out"), or a deadline that ran out. etcd before 3.4 sent some of those as Unknown with the message only, so the
+    /// message is the fallback there.
+    /// </summary>
+    public static bool IsTransient(RpcException exception) => exception.StatusCode switch
+    {
+        StatusCode.Unavailable or StatusCode.DeadlineExceeded => true,
+        StatusCode.Unknown => exception.Status.Detail is { } detail
+            && (detail.Contains("leader changed", StringComparison.Ordinal)
+                || detail.Contains("request timed out", StringComparison.Ordinal)
+                || detail.Contains("no leader", StringComparison.Ordinal)),
+        _ => false,
+    };
+
+    /// <summary>A member that cannot be reached at all is tried twice, as the MySQL store does: an outage should fail promptly.</summary>
+    public static int MaxAttemptsFor(RpcException exception) =>
+        exception.StatusCode == StatusCode.Unavailable && exception.Status.DebugException is System.Net.Http.HttpRequestException ? 2 : MaxAttempts;
+
+    /// <summary>The lease a put named has expired or was revoked: grant a new one and put again.</summary>
+    public static bool IsLeaseNotFound(RpcException exception) =>
+        exception.StatusCode == StatusCode.NotFound && exception.Status.Detail.Contains("lease not found", StringComparison.Ordinal);
+}
