@@ -9,6 +9,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using SessionStore.Diagnostics;
+using SessionStore.Etcd.Connections;
 using SessionStore.Etcd.Storage;
 using SessionStore.Expiry;
 using SessionStore.Keys;
@@ -20,7 +21,7 @@ namespace SessionStore.Etcd;
 /// store: absolute, sliding and both; lazy sliding; keys of any length stored as digests under <c>KeyPrefix</c>; leases as
 /// garbage collection, shared by entries that expire in the same minute. Register it with <c>AddEtcdSessionCache</c>.
 /// </summary>
-public sealed partial class EtcdSessionCache : IBufferDistributedCache, IDisposable
+public sealed partial class EtcdSessionCache : IBufferDistributedCache, IKeyMovingCache, IDisposable
 {
     /// <summary>etcd's default <c>--max-request-bytes</c>.</summary>
     internal const int MaxRequestBytes = 1_572_864;
@@ -36,6 +37,7 @@ public sealed partial class EtcdSessionCache : IBufferDistributedCache, IDisposa
     private readonly ILogger<EtcdSessionCache> _logger;
     private readonly EtcdSessionCacheOptions _options;
     private readonly EtcdEntryStore _store;
+    private readonly EtcdRequestDeadline _deadline;
     private readonly string _prefix;
     private volatile bool _disposed;
 
@@ -52,8 +54,9 @@ public sealed partial class EtcdSessionCache : IBufferDistributedCache, IDisposa
         _timeProvider = timeProvider;
         _logger = logger;
         _prefix = options.KeyPrefix;
+        _deadline = new EtcdRequestDeadline(options.RequestTimeout);
         Leases = new LeaseBuckets(GrantAsync, TimeSpan.FromMinutes(1), leasePerEntry);
-        _store = new EtcdEntryStore(client, Leases, options.SerializableReads, options.SlidingExtensionThreshold, OnRetry, LogLeaseRegranted);
+        _store = new EtcdEntryStore(client, Leases, _deadline, options.SerializableReads, options.SlidingExtensionThreshold, OnRetry, LogLeaseRegranted);
         MaxValueLength = MaxRequestBytes - RequestFraming - Envelope.HeaderLength - (2 * (Encoding.UTF8.GetByteCount(_prefix) + StoredId.DigestLength));
     }
 
@@ -161,7 +164,7 @@ public sealed partial class EtcdSessionCache : IBufferDistributedCache, IDisposa
     /// transaction, keeping its value and expiry. Returns <see langword="false"/>, changing nothing, when there is no live
     /// entry under <paramref name="currentKey"/>. An entry already under <paramref name="newKey"/> is replaced.
     /// </summary>
-    public Task<bool> ChangeKeyAsync(string currentKey, string newKey, CancellationToken cancellationToken = default)
+    public Task<bool> ChangeKeyAsync(string currentKey, string newKey, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(currentKey);
         ArgumentNullException.ThrowIfNull(newKey);
@@ -176,7 +179,7 @@ public sealed partial class EtcdSessionCache : IBufferDistributedCache, IDisposa
             }
 
             return await _store.ChangeKeyAsync(oldId, newId, now, isAsync: true, ct).ConfigureAwait(false);
-        }, cancellationToken).AsTask();
+        }, token).AsTask();
     }
 
     /// <summary>Disposes the etcd client when the cache built it; one from DI stays the app's.</summary>
@@ -326,8 +329,8 @@ public sealed partial class EtcdSessionCache : IBufferDistributedCache, IDisposa
     {
         var request = new LeaseGrantRequest { TTL = ttlSeconds };
         var response = isAsync
-            ? await _client.LeaseGrantAsync(request, null, null, cancellationToken).ConfigureAwait(false)
-            : _client.LeaseGrant(request, null, null, cancellationToken);
+            ? await _client.LeaseGrantAsync(request, null, _deadline.FromNow(), cancellationToken).ConfigureAwait(false)
+            : _client.LeaseGrant(request, null, _deadline.FromNow(), cancellationToken);
         return response.ID;
     }
 

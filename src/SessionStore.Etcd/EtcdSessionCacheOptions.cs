@@ -53,4 +53,12 @@ public sealed class EtcdSessionCacheOptions
     /// read writes) to 0.5. Default: 0.1.
     /// </summary>
     public double SlidingExtensionThreshold { get; set; } = 0.1;
+
+    /// <summary>
+    /// How long one request to an etcd member may take before it is abandoned and, like every request of the cache (all are
+    /// idempotent), retried on the next member; <see cref="Timeout.InfiniteTimeSpan"/> for no limit. A request in flight
+    /// when a member dies, or through a follower whose leader died, otherwise waits for the caller's own timeout. It bounds
+    /// each attempt, not the whole operation: the caller's token does that. Default: 2 seconds.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

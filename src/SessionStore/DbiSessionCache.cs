@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using MySqlConnector;
 using SessionStore.Connections;
 using SessionStore.Diagnostics;
+using SessionStore.Keys;
 using SessionStore.Operations;
 using SessionStore.Schema;
 using SessionStore.Sql;
@@ -24,7 +25,7 @@ namespace SessionStore;
 /// <c>Load()</c> calls <see cref="Get"/>); the asynchronous ones never block. Time comes from the <see cref="TimeProvider"/>
 /// in DI, so the server's clock and time zone do not matter.
 /// </remarks>
-public sealed partial class DbiSessionCache : IBufferDistributedCache, IDisposable
+public sealed partial class DbiSessionCache : IBufferDistributedCache, IKeyMovingCache, IDisposable
 {
     // How a call travels: this facade (argument checks, one instrumentation scope) -> CacheOperations (key to stored id,
     // the expiry rule, the read memo, value encoding) -> Dispatcher (alone, or coalesced with waiting operations) ->

@@ -30,13 +30,21 @@ internal static class BenchmarkRun
         await log.WriteLineAsync($"  {server.Description}");
 
         var (redis, redisNote) = await RedisServerProcess.StartForBenchmarkAsync(cancellationToken);
+        EtcdDevServer? etcd = null;
         try
         {
             await log.WriteLineAsync($"Redis: {redisNote}");
-            await RunAsync(settings, server, redis, redisNote, report, log, total, cancellationToken);
+            (etcd, var etcdNote) = await StartEtcdAsync(log, cancellationToken);
+            await log.WriteLineAsync($"etcd: {etcdNote}");
+            await RunAsync(settings, server, redis, redisNote, etcd, etcdNote, report, log, total, cancellationToken);
         }
         finally
         {
+            if (etcd is not null)
+            {
+                await etcd.DisposeAsync();
+            }
+
             if (redis is not null)
             {
                 await redis.DisposeAsync();
@@ -44,9 +52,27 @@ internal static class BenchmarkRun
         }
     }
 
+    /// <summary>
+    /// Finds or starts the etcd for the etcd store's contestant (SESSIONSTORE_ETCD, else a throwaway /usr/bin/etcd); returns it,
+    /// or null when there is none, and in either case the note the report prints after "etcd: ".
+    /// </summary>
+    private static async Task<(EtcdDevServer? Etcd, string Note)> StartEtcdAsync(TextWriter log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var etcd = await EtcdDevServer.StartAsync(new EtcdDevServerOptions { Log = line => log.WriteLine("  " + line) }, cancellationToken);
+            return (etcd, $"{etcd.Description}, through EtcdSessionCache with its defaults (linearizable reads, lazy sliding)");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            var reason = ex.Message.Split('\n')[0].Trim();
+            return (null, $"skipped: {reason} Debian/Ubuntu: sudo apt-get install etcd-server. The etcd store column is missing");
+        }
+    }
+
     private static async Task RunAsync(
-        BenchmarkSettings settings, MySqlDevServer server, RedisServerProcess? redis, string redisNote, TextWriter report, TextWriter log,
-        Stopwatch total, CancellationToken cancellationToken)
+        BenchmarkSettings settings, MySqlDevServer server, RedisServerProcess? redis, string redisNote, EtcdDevServer? etcd, string etcdNote,
+        TextWriter report, TextWriter log, Stopwatch total, CancellationToken cancellationToken)
     {
         await using var admin = new MySqlConnection(server.ConnectionString);
         await admin.OpenAsync(cancellationToken);
@@ -88,10 +114,33 @@ internal static class BenchmarkRun
                 .BuildServiceProvider();
         var redisCache = redisServices?.GetRequiredService<IDistributedCache>();
 
+        // A prefix of the run's own, so that an etcd from SESSIONSTORE_ETCD keeps other runs' entries apart.
+        await using var etcdServices = etcd is null
+            ? null
+            : new ServiceCollection()
+                .AddEtcdSessionCache(o =>
+                {
+                    o.Endpoints = [.. etcd.Endpoints];
+                    o.KeyPrefix = $"bench-{Guid.NewGuid():N}/";
+                })
+                .BuildServiceProvider();
+        var etcdCache = etcdServices?.GetRequiredService<IDistributedCache>();
+        var otherStores = new List<(string Name, IDistributedCache Cache)>();
+        if (redisCache is not null)
+        {
+            otherStores.Add(("Redis", redisCache));
+        }
+
+        if (etcdCache is not null)
+        {
+            otherStores.Add(("etcd", etcdCache));
+        }
+
         var values = new BenchmarkValues();
         var results = new List<WorkloadResult>();
         var notes = new List<string>
         {
+            $"etcd: {etcdNote}.",
             "Before each workload every row of the table is restamped as used just now with a full window ahead (sessions in active use), " +
             "so a workload's row writes are only the extensions that it makes itself.",
         };
@@ -120,7 +169,7 @@ internal static class BenchmarkRun
 
                 var table = $"bench_{tag}_{suffix}";
                 tables.Add(table);
-                var dataset = await SeedAsync(admin, schema, table, tag, rows, values, redisCache, log, cancellationToken);
+                var dataset = await SeedAsync(admin, schema, table, tag, rows, values, otherStores, log, cancellationToken);
                 var dbiServices = new ServiceCollection()
                     .AddDbiSessionCache(o =>
                     {
@@ -156,6 +205,11 @@ internal static class BenchmarkRun
                 if (redisCache is not null)
                 {
                     contestants.Add(new DistributedCacheContestant(ContestantKind.Redis, "Redis cache", redisCache, usesMySql: false));
+                }
+
+                if (etcdCache is not null)
+                {
+                    contestants.Add(new DistributedCacheContestant(ContestantKind.Etcd, "etcd store", etcdCache, usesMySql: false));
                 }
 
                 if (smallDataset is not null)
@@ -248,8 +302,8 @@ internal static class BenchmarkRun
     }
 
     private static async Task<Dataset> SeedAsync(
-        MySqlConnection admin, string schema, string table, string tag, int rows, BenchmarkValues values, IDistributedCache? redisCache,
-        TextWriter log, CancellationToken cancellationToken)
+        MySqlConnection admin, string schema, string table, string tag, int rows, BenchmarkValues values,
+        IReadOnlyList<(string Name, IDistributedCache Cache)> otherStores, TextWriter log, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var largeCount = tag == "10k" ? BenchmarkSettings.LargeValueRowCount : 0;
@@ -266,19 +320,20 @@ internal static class BenchmarkRun
         await TableSeeder.InsertAsync(admin, table, Array.ConvertAll(largeKeys, KeyDigest.Of), values.Large, rowsPerStatement: 8, cancellationToken);
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Seeded {table}: {rows:#,0} rows of 1 KB + {largeCount} of 256 KB in {stopwatch.Elapsed.TotalSeconds:0.0} s."));
 
-        if (redisCache is not null)
+        // Redis and etcd get the same entries through their caches' own SetAsync, so each stores them in its own format.
+        foreach (var (name, cache) in otherStores)
         {
             stopwatch.Restart();
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, rows),
                 new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
-                async (i, token) => await redisCache.SetAsync(Dataset.KeyFor(tag, i), values.Small, s_sliding, token));
+                async (i, token) => await cache.SetAsync(Dataset.KeyFor(tag, i), values.Small, s_sliding, token));
             foreach (var key in largeKeys)
             {
-                await redisCache.SetAsync(key, values.Large, s_sliding, cancellationToken);
+                await cache.SetAsync(key, values.Large, s_sliding, cancellationToken);
             }
 
-            await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Seeded Redis with the same entries in {stopwatch.Elapsed.TotalSeconds:0.0} s."));
+            await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Seeded {name} with the same entries in {stopwatch.Elapsed.TotalSeconds:0.0} s."));
         }
 
         string[] keys;

@@ -16,6 +16,9 @@ internal enum ContestantKind
 
     Redis,
 
+    /// <summary>EtcdSessionCache with its defaults, against a throwaway single-member etcd on loopback (EtcdDevServer).</summary>
+    Etcd,
+
     /// <summary>The limit reading the 10k-row table inside a 1M-row workload, so that the two table sizes share rounds.</summary>
     LimitOnSmallTable,
 

@@ -92,6 +92,19 @@ internal sealed class ReportWriter
         Info("Session read throughput, c=16: DbiSessionCache / Redis cache", Ratio(read16, ContestantKind.DbiSessionCache, ContestantKind.Redis, Ops));
         Info("Session read throughput, c=1: Redis cache / one plain SELECT", Ratio(read1, ContestantKind.Redis, ContestantKind.Limit, Ops));
         Info("Session read throughput, c=16: Redis cache / one plain SELECT", Ratio(read16, ContestantKind.Redis, ContestantKind.Limit, Ops));
+        // The etcd store beside MySQL and Redis, same workloads, same rounds; throughput, since at c=1 it is the inverse of latency.
+        (string Label, WorkloadResult? Result)[] etcdWorkloads =
+        [
+            ("Get throughput, 1 KB, c=1", get1), ("Get throughput, 1 KB, c=16", get16),
+            ("Set throughput, 1 KB, c=1", set1), ("Set throughput, 1 KB, c=16", set16),
+            ("Session read throughput, c=1", read1), ("Session read throughput, c=16", read16),
+        ];
+        foreach (var (label, result) in etcdWorkloads)
+        {
+            Info($"{label}: etcd store / DbiSessionCache", Ratio(result, ContestantKind.Etcd, ContestantKind.DbiSessionCache, Ops));
+            Info($"{label}: etcd store / Redis cache", Ratio(result, ContestantKind.Etcd, ContestantKind.Redis, Ops));
+        }
+
         AtMost("Row writes per read-only session request, c=1: DbiSessionCache", 0.05, read1?.For(ContestantKind.DbiSessionCache)?.RowWritesPerOperation, "0.000");
         AtMost("Row writes per read-only session request, c=16: DbiSessionCache", 0.05, read16?.For(ContestantKind.DbiSessionCache)?.RowWritesPerOperation, "0.000");
         AtMost("Set p50, 1 KB, c=1: DbiSessionCache / plain upsert", 1.10, Ratio(set1, ContestantKind.DbiSessionCache, ContestantKind.Limit, P50));

@@ -47,7 +47,23 @@ internal sealed class SampleApp : IAsyncDisposable
     /// create its tables unless <paramref name="createTables"/> is <see langword="false"/>. Throws
     /// <see cref="InvalidOperationException"/>, with the app's output, when it exits before serving.
     /// </summary>
-    public static async Task<SampleApp> StartAsync(int port, string connectionString, bool createTables = true)
+    public static Task<SampleApp> StartAsync(int port, string connectionString, bool createTables = true) =>
+        StartWithSettingsAsync(port, ["--SessionStore:Dsn", connectionString, "--SessionStore:CreateTableIfMissing", createTables ? "true" : "false"]);
+
+    /// <summary>
+    /// Starts an instance on <paramref name="port"/> with its sessions and key ring in the etcd at <paramref name="endpoints"/>
+    /// (the one setting <c>--SessionStore:Store etcd</c>, plus where etcd is), its session entries under
+    /// <paramref name="keyPrefix"/> so that tests sharing an etcd never see each other's sessions.
+    /// </summary>
+    public static Task<SampleApp> StartOnEtcdAsync(int port, IReadOnlyList<string> endpoints, string keyPrefix) =>
+        StartWithSettingsAsync(port,
+        [
+            "--SessionStore:Store", "etcd",
+            .. endpoints.SelectMany((endpoint, i) => new[] { $"--SessionStore:Etcd:Endpoints:{i}", endpoint }),
+            "--SessionStore:Etcd:KeyPrefix", keyPrefix,
+        ]);
+
+    private static async Task<SampleApp> StartWithSettingsAsync(int port, IReadOnlyList<string> settings)
     {
         var dll = FindSampleDll();
         var startInfo = new ProcessStartInfo("dotnet")
@@ -57,13 +73,7 @@ internal sealed class SampleApp : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-                 {
-                     dll,
-                     "--urls", $"http://127.0.0.1:{port}",
-                     "--SessionStore:Dsn", connectionString,
-                     "--SessionStore:CreateTableIfMissing", createTables ? "true" : "false",
-                 })
+        foreach (var argument in new[] { dll, "--urls", $"http://127.0.0.1:{port}" }.Concat(settings))
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -18,6 +18,22 @@ public class EtcdSessionCacheOptionsValidatorTests
     public void Validate_Endpoints_Succeeds() =>
         Assert.True(Validate(new EtcdSessionCacheOptions { Endpoints = ["http://127.0.0.1:2379", "http://127.0.0.2:2379"] }).Succeeded);
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-2)] // -1 ms is Timeout.InfiniteTimeSpan, which is allowed
+    [InlineData(86_400_001)]
+    public void Validate_RequestTimeoutNotPositiveOrOverADay_NamesTheProperty(long milliseconds)
+    {
+        var result = Validate(new EtcdSessionCacheOptions { Dsn = "host=127.0.0.1;port=2379", RequestTimeout = TimeSpan.FromMilliseconds(milliseconds) });
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("RequestTimeout", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_RequestTimeoutInfinite_Succeeds() =>
+        Assert.True(Validate(new EtcdSessionCacheOptions { Dsn = "host=127.0.0.1;port=2379", RequestTimeout = Timeout.InfiniteTimeSpan }).Succeeded);
+
     [Fact]
     public void Validate_NothingToConnectTo_NamesTheWays()
     {

@@ -4,24 +4,71 @@ using MySqlConnector;
 namespace SessionSample.Hosting;
 
 /// <summary>
-/// Sessions in MySQL/MariaDB, and the Data Protection key ring beside them, configured from the <c>SessionStore</c> section
-/// of appsettings.json (<c>Dsn</c>, <c>Table</c>, <c>User</c>, <c>Password</c>, <c>CreateTableIfMissing</c>, <c>UseDataSource</c>).
+/// Sessions, and the Data Protection key ring beside them, configured from the <c>SessionStore</c> section of
+/// appsettings.json. <c>Store</c> picks the backend: <c>mysql</c> (the default: <c>Dsn</c>, <c>Table</c>, <c>User</c>,
+/// <c>Password</c>, <c>CreateTableIfMissing</c>, <c>UseDataSource</c>) or <c>etcd</c> (the <c>Etcd</c> subsection:
+/// <c>Dsn</c> or <c>Endpoints</c>, <c>User</c>, <c>Password</c>, <c>KeyPrefix</c>, as <c>AddEtcdSessionCache</c> reads them).
 /// </summary>
 internal static class SessionStorage
 {
+    /// <summary>Whether <c>SessionStore:Store</c> asks for etcd; throws for a value that names no store.</summary>
+    public static bool UsesEtcd(IConfigurationSection section)
+    {
+        var store = section["Store"];
+        if (string.IsNullOrWhiteSpace(store) || store.Equals("mysql", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return store.Equals("etcd", StringComparison.OrdinalIgnoreCase)
+            ? true
+            : throw new InvalidOperationException($"SessionStore:Store is '{store}'; use 'mysql' (the default) or 'etcd'.");
+    }
+
     public static WebApplicationBuilder AddSessionStorage(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection("SessionStore");
-
-        // Empty strings in appsettings.json mean "not set".
-        foreach (var key in new[] { "User", "Password" })
+        if (UsesEtcd(section))
         {
-            if (string.IsNullOrEmpty(section[key]))
-            {
-                section[key] = null;
-            }
+            AddEtcd(builder, section.GetSection("Etcd"));
+        }
+        else
+        {
+            AddMySql(builder, section);
         }
 
+        builder.Services.AddSession(o =>
+        {
+            o.IdleTimeout = TimeSpan.FromMinutes(20);
+            o.Cookie.Name = ".SessionSample";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.IsEssential = true;
+        });
+        builder.Services.AddAntiforgery();
+        return builder;
+    }
+
+    private static void AddEtcd(WebApplicationBuilder builder, IConfigurationSection etcd)
+    {
+        NullIfEmpty(etcd, "Dsn", "User", "Password");
+        builder.Services.AddEtcdSessionCache(etcd);
+
+        // The key ring in the same etcd (under dataprotection/, beside the sessions' prefix), through the same connection
+        // options: a farm of instances needs nothing but etcd.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("SessionSample")
+            .PersistKeysToEtcd();
+
+        // A password never reaches the console; the member list does, since the second instance needs it.
+        var members = etcd["Dsn"] is { } dsn ? $"Dsn {dsn}" : string.Join(", ", etcd.GetSection("Endpoints").Get<string[]>() ?? []);
+        Console.WriteLine(
+            $"Sessions: etcd ({members}) through EtcdSessionCache, key prefix {etcd["KeyPrefix"] ?? "sessions/"}; " +
+            "Data Protection key ring: the same etcd, under dataprotection/.");
+    }
+
+    private static void AddMySql(WebApplicationBuilder builder, IConfigurationSection section)
+    {
+        NullIfEmpty(section, "User", "Password");
         var createTables = section.GetValue<bool>("CreateTableIfMissing");
         if (section.GetValue<bool>("UseDataSource"))
         {
@@ -54,15 +101,21 @@ internal static class SessionStorage
                 });
         }
 
-        builder.Services.AddSession(o =>
+        Console.WriteLine(
+            $"Sessions: MySQL/MariaDB (SessionStore:Dsn) through DbiSessionCache, table {section["Table"] ?? "sessions"}; " +
+            "Data Protection key ring: the same database.");
+    }
+
+    // Empty strings in appsettings.json mean "not set".
+    private static void NullIfEmpty(IConfigurationSection section, params string[] keys)
+    {
+        foreach (var key in keys)
         {
-            o.IdleTimeout = TimeSpan.FromMinutes(20);
-            o.Cookie.Name = ".SessionSample";
-            o.Cookie.HttpOnly = true;
-            o.Cookie.IsEssential = true;
-        });
-        builder.Services.AddAntiforgery();
-        return builder;
+            if (string.IsNullOrEmpty(section[key]))
+            {
+                section[key] = null;
+            }
+        }
     }
 
     // MySqlDataSource takes a MySqlConnector connection string; the Perl DBI form ("DBI:mysql:…") is translated only by the

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Caching.Distributed;
+using SessionStore.Etcd;
 using SessionSample.Account;
 
 namespace SessionSample.Pages;
@@ -10,6 +12,10 @@ namespace SessionSample.Pages;
 internal sealed class HtmlPage(HttpContext http, ILogger logger)
 {
     private AntiforgeryTokenSet? _tokens;
+
+    private string StoreDescription => http.RequestServices.GetRequiredService<IDistributedCache>() is EtcdSessionCache
+        ? "etcd through EtcdSessionCache"
+        : "MySQL/MariaDB through DbiSessionCache";
 
     /// <summary>A form that posts to <paramref name="action"/>: optional hidden fields, the antiforgery token and a button.</summary>
     public string PostForm(string action, string buttonText, string? buttonLabel = null, params (string Name, string Value)[] fields)
@@ -94,7 +100,7 @@ internal sealed class HtmlPage(HttpContext http, ILogger logger)
             {{content}}
               </main>
               <footer id="served-by">Served by {{Html.Encode(servedBy)}} (process {{Environment.ProcessId}}). The session lives in
-                MySQL/MariaDB through DbiSessionCache, so it survives a restart and every instance of the farm sees it.</footer>
+                {{StoreDescription}}, so it survives a restart and every instance of the farm sees it.</footer>
             </body>
             </html>
             """;

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using SessionStore;
+using SessionStore.Keys;
 
 namespace SessionStore.AspNetCore.Internal;
 
@@ -79,9 +79,10 @@ internal static class SessionIdRotation
 
     private static async Task MoveAsync(IDistributedCache cache, string currentKey, string newKey, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
-        if (cache is DbiSessionCache dbi)
+        // A store of ours moves the entry in one transaction; any other cache gets a copy and a remove.
+        if (cache is IKeyMovingCache moving)
         {
-            await dbi.ChangeKeyAsync(currentKey, newKey, cancellationToken).ConfigureAwait(false);
+            await moving.ChangeKeyAsync(currentKey, newKey, cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -10,6 +10,9 @@ namespace SessionStore.Etcd.Configuration;
 /// </summary>
 internal sealed class EtcdSessionCacheOptionsValidator(IServiceProviderIsService? isService = null) : IValidateOptions<EtcdSessionCacheOptions>
 {
+    /// <summary>A day: longer is surely a unit mistake (and a gRPC deadline must stay within <see cref="DateTime.MaxValue"/>).</summary>
+    private static readonly TimeSpan s_maxRequestTimeout = TimeSpan.FromDays(1);
+
     public ValidateOptionsResult Validate(string? name, EtcdSessionCacheOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -118,6 +121,15 @@ internal sealed class EtcdSessionCacheOptionsValidator(IServiceProviderIsService
         if (!(options.SlidingExtensionThreshold is >= 0 and <= 0.5))
         {
             failures.Add($"{nameof(options.SlidingExtensionThreshold)} must be from 0 to 0.5; it is {options.SlidingExtensionThreshold}.");
+        }
+
+        if (options.RequestTimeout <= TimeSpan.Zero && options.RequestTimeout != Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"{nameof(options.RequestTimeout)} must be positive, or Timeout.InfiniteTimeSpan for no limit; it is {options.RequestTimeout}.");
+        }
+        else if (options.RequestTimeout != Timeout.InfiniteTimeSpan && options.RequestTimeout > s_maxRequestTimeout)
+        {
+            failures.Add($"{nameof(options.RequestTimeout)} must be at most {s_maxRequestTimeout}, or Timeout.InfiniteTimeSpan for no limit; it is {options.RequestTimeout}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

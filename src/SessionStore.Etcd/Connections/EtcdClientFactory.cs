@@ -18,10 +18,34 @@ internal static class EtcdClientFactory
 
         // dotnet-etcd takes the members as one comma-separated string and balances across them.
         var connectionString = string.Join(',', endpoints);
-        Action<GrpcChannelOptions>? channel = options.CaCertificateFile is { } caFile ? c => c.HttpHandler = TrustingOnly(caFile) : null;
+        var caFile = options.CaCertificateFile;
+        void channel(GrpcChannelOptions c)
+        {
+            WithoutGrpcRetries(c);
+            if (caFile is not null)
+            {
+                c.HttpHandler = TrustingOnly(caFile);
+            }
+        }
+
         return options.User is { } user
             ? new EtcdClient(connectionString, user, options.Password!, configureChannelOptions: channel)
             : new EtcdClient(connectionString, configureChannelOptions: channel);
+    }
+
+    /// <summary>
+    /// Removes the gRPC retry policy dotnet-etcd 10.0.0 puts on every method (5 attempts on Unavailable, backoff from 1 s,
+    /// throttled at 10 tokens), keeping its round-robin balancing. The cache retries each request itself, with a deadline per
+    /// attempt; under gRPC's policy each of those attempts was up to 5 more, whose first backoff alone (up to 1 s, to a
+    /// member picked again by round robin) eats half of a 2 s deadline.
+    /// </summary>
+    private static void WithoutGrpcRetries(GrpcChannelOptions channel)
+    {
+        if (channel.ServiceConfig is { } config)
+        {
+            config.MethodConfigs.Clear();
+            config.RetryThrottling = null;
+        }
     }
 
     /// <summary>An HTTP handler that accepts the members' certificates only from the CA in <paramref name="caFile"/>.</summary>

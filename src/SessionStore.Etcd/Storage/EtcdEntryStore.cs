@@ -13,10 +13,14 @@ namespace SessionStore.Etcd.Storage;
 /// <summary>
 /// The etcd requests of the cache, each one round trip (retried whole on a transient error): one Range per read, a put with
 /// the lease of the entry's expiry bucket per write, a Txn guarded by the entry's mod_revision per extension or rename.
+/// Every attempt has its own deadline (<see cref="EtcdRequestDeadline"/>), so a request to a dead member is retried elsewhere.
 /// Each method's <c>isAsync</c> chooses real synchronous or asynchronous gRPC calls all the way down.
 /// </summary>
-internal sealed class EtcdEntryStore(EtcdClient client, LeaseBuckets leases, bool serializableReads, double threshold, Action<RpcException, int> onRetry, Action<long> onLeaseGone)
+internal sealed class EtcdEntryStore(
+    EtcdClient client, LeaseBuckets leases, EtcdRequestDeadline deadline, bool serializableReads, double threshold, Action<RpcException, int> onRetry, Action<long> onLeaseGone)
 {
+    private readonly EtcdRetry _retry = new(deadline, onRetry);
+
     /// <summary>An entry as read: its key-value (value and mod_revision) and its expiry.</summary>
     public readonly record struct LiveEntry(KeyValue KeyValue, EntryExpiration Expiration)
     {
@@ -31,7 +35,7 @@ internal sealed class EtcdEntryStore(EtcdClient client, LeaseBuckets leases, boo
     {
         var request = new RangeRequest { Key = id, Serializable = serializableReads };
         var response = await RetryAsync(
-            (isAsync, ct) => isAsync ? new ValueTask<RangeResponse>(client.GetAsync(request, null, null, ct)) : new(client.Get(request, null, null, ct)),
+            (isAsync, until, ct) => isAsync ? new ValueTask<RangeResponse>(client.GetAsync(request, null, until, ct)) : new(client.Get(request, null, until, ct)),
             isAsync, cancellationToken).ConfigureAwait(false);
         if (response.Kvs.Count == 0)
         {
@@ -88,7 +92,7 @@ internal sealed class EtcdEntryStore(EtcdClient client, LeaseBuckets leases, boo
     {
         var request = new DeleteRangeRequest { Key = id };
         await RetryAsync(
-            (isAsync, ct) => isAsync ? new ValueTask<DeleteRangeResponse>(client.DeleteAsync(request, null, null, ct)) : new(client.Delete(request, null, null, ct)),
+            (isAsync, until, ct) => isAsync ? new ValueTask<DeleteRangeResponse>(client.DeleteAsync(request, null, until, ct)) : new(client.Delete(request, null, until, ct)),
             isAsync, cancellationToken).ConfigureAwait(false);
     }
 
@@ -138,18 +142,19 @@ internal sealed class EtcdEntryStore(EtcdClient client, LeaseBuckets leases, boo
     }
 
     public async ValueTask<StatusResponse> StatusAsync(CancellationToken cancellationToken) =>
-        await client.StatusAsync(new StatusRequest(), null, null, cancellationToken).ConfigureAwait(false);
+        await client.StatusAsync(new StatusRequest(), null, deadline.FromNow(), cancellationToken).ConfigureAwait(false);
 
     private async ValueTask<TxnResponse> WithLeaseAsync(DateTime expiresAt, DateTime now, Func<long, TxnRequest> build, bool isAsync, CancellationToken cancellationToken) =>
-        await RetryAsync(async (isAsync, ct) =>
+        await RetryAsync(async (isAsync, until, ct) =>
         {
             for (var grant = 1; ; grant++)
             {
+                // A lease grant is its own request with its own deadline (it may be shared with other callers); the Txn gets this attempt's.
                 var lease = await leases.LeaseForAsync(expiresAt, now, isAsync, ct).ConfigureAwait(false);
                 var request = build(lease);
                 try
                 {
-                    return isAsync ? await client.TransactionAsync(request, null, null, ct).ConfigureAwait(false) : client.Transaction(request, null, null, ct);
+                    return isAsync ? await client.TransactionAsync(request, null, until, ct).ConfigureAwait(false) : client.Transaction(request, null, until, ct);
                 }
                 catch (RpcException ex) when (grant < 3 && EtcdTransientErrors.IsLeaseNotFound(ex))
                 {
@@ -159,24 +164,6 @@ internal sealed class EtcdEntryStore(EtcdClient client, LeaseBuckets leases, boo
             }
         }, isAsync, cancellationToken).ConfigureAwait(false);
 
-    private async ValueTask<T> RetryAsync<T>(Func<bool, CancellationToken, ValueTask<T>> call, bool isAsync, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await call(isAsync, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException("The etcd request was canceled.", ex, cancellationToken);
-            }
-            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested && attempt < EtcdTransientErrors.MaxAttemptsFor(ex) && EtcdTransientErrors.IsTransient(ex))
-            {
-                onRetry(ex, attempt);
-            }
-
-            await TransientErrors.PauseBeforeRetry(attempt, isAsync, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private ValueTask<T> RetryAsync<T>(Func<bool, DateTime?, CancellationToken, ValueTask<T>> call, bool isAsync, CancellationToken cancellationToken) =>
+        _retry.RunAsync(call, isAsync, cancellationToken);
 }
