@@ -1,127 +1,25 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using SessionStore.DevServer;
 
 namespace SessionStore.Etcd.Tests;
 
 /// <summary>
-/// One etcd (Debian's etcd-server) for a test class: free loopback ports, its own data directory, killed and deleted after.
-/// Fails, never skips, when etcd is not installed.
+/// The etcd these tests run against, found or started by <see cref="EtcdDevServer"/> (SESSIONSTORE_ETCD, else a throwaway
+/// etcd from the machine's binaries, torn down after; without either it fails saying how to get one).
 /// </summary>
 public sealed class EtcdServerFixture : IAsyncLifetime
 {
-    private const string EtcdPath = "/usr/bin/etcd";
-    private Process? _process;
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "sessionstore-etcd-" + Guid.NewGuid().ToString("N"));
+    private EtcdDevServer? _server;
 
-    public string Endpoint { get; private set; } = "";
+    /// <summary>The client URL of the etcd (its first endpoint).</summary>
+    public string Endpoint => (_server ?? throw new InvalidOperationException("The etcd has not started.")).Endpoints[0];
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _server = await EtcdDevServer.StartAsync();
+
+    public async Task DisposeAsync()
     {
-        if (!File.Exists(EtcdPath))
+        if (_server is not null)
         {
-            throw new InvalidOperationException($"{EtcdPath} is missing: apt-get install etcd-server (Debian's etcd 3.4), then run the tests again.");
+            await _server.DisposeAsync();
         }
-
-        // A free port found here may be taken by another fixture before etcd binds it: start again on new ports.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await StartAsync();
-                return;
-            }
-            catch (InvalidOperationException) when (attempt < 3)
-            {
-                await DisposeAsync();
-            }
-        }
-    }
-
-    private async Task StartAsync()
-    {
-        var clientPort = FreePort();
-        var peerPort = FreePort();
-        Endpoint = $"http://127.0.0.1:{clientPort}";
-        var start = new ProcessStartInfo(EtcdPath)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
-            "--name", "test", "--data-dir", _dataDirectory,
-            "--listen-client-urls", Endpoint, "--advertise-client-urls", Endpoint,
-            "--listen-peer-urls", $"http://127.0.0.1:{peerPort}", "--initial-advertise-peer-urls", $"http://127.0.0.1:{peerPort}",
-            "--initial-cluster", $"test=http://127.0.0.1:{peerPort}",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (sender, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                log.Enqueue(line);
-                while (log.Count > 20 && log.TryDequeue(out _))
-                {
-                }
-            }
-        };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        using var client = new dotnet_etcd.EtcdClient(Endpoint);
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                await client.StatusAsync(new Etcdserverpb.StatusRequest(), null, DateTime.UtcNow.AddSeconds(1));
-                return;
-            }
-            // Grpc.Net.Client reports the deadline of a call to a member that is still starting as a TaskCanceledException
-            // (seen here), not always as RpcException DeadlineExceeded.
-            catch (Exception ex) when (ex is Grpc.Core.RpcException or OperationCanceledException && deadline.Elapsed < TimeSpan.FromSeconds(20) && !_process.HasExited)
-            {
-                await Task.Delay(100);
-            }
-            catch (Exception ex) when (ex is Grpc.Core.RpcException or OperationCanceledException)
-            {
-                throw new InvalidOperationException($"etcd did not start on {Endpoint}:{Environment.NewLine}{string.Join(Environment.NewLine, log)}", ex);
-            }
-        }
-    }
-
-    public Task DisposeAsync()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-
-        _process?.Dispose();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
