@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using dotnet_etcd;
+using Grpc.Core;
 using Grpc.Net.Client;
 using SessionStore.Etcd.Configuration;
 
@@ -19,18 +20,36 @@ internal static class EtcdClientFactory
         // dotnet-etcd takes the members as one comma-separated string and balances across them.
         var connectionString = string.Join(',', endpoints);
         var caFile = options.CaCertificateFile;
+
+        // dotnet-etcd 10.0.0 puts every member behind one static:/// address, so the URLs' https scheme never reaches the
+        // channel: without SecureSsl it spoke plaintext HTTP/2 to a TLS port ("the server did not complete the HTTP/2 handshake").
+        var useTls = options.UseTls || endpoints.Any(e => e.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        EtcdClient? client = null;
+        var user = options.User;
+        var password = options.Password!;
         void channel(GrpcChannelOptions c)
         {
             WithoutGrpcRetries(c);
-            if (caFile is not null)
+            if (useTls)
             {
-                c.HttpHandler = TrustingOnly(caFile);
+                c.Credentials = ChannelCredentials.SecureSsl;
             }
+
+            if (user is null && caFile is null)
+            {
+                return;
+            }
+
+            HttpMessageHandler transport = caFile is not null ? TrustingOnly(caFile) : new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+            c.HttpHandler = user is null
+                ? transport
+                : new EtcdTokenRejectionHandler(() => client?.SetCredentials(user, password)) { InnerHandler = transport };
         }
 
-        return options.User is { } user
-            ? new EtcdClient(connectionString, user, options.Password!, configureChannelOptions: channel)
+        client = user is not null
+            ? new EtcdClient(connectionString, user, password, configureChannelOptions: channel)
             : new EtcdClient(connectionString, configureChannelOptions: channel);
+        return client;
     }
 
     /// <summary>

@@ -11,6 +11,9 @@ internal static class EtcdTransientErrors
 {
     public const int MaxAttempts = SessionStore.Connections.TransientErrors.MaxAttempts;
 
+    /// <summary>What etcd says of a token it no longer knows (expired after <c>--auth-token-ttl</c>, or lost in a restart).</summary>
+    public const string InvalidAuthToken = "invalid auth token";
+
     /// <summary>
     /// A member that cannot be reached (Unavailable, which etcd also uses for "leader changed", "no leader" and "request
     /// timed out"), or a deadline that ran out. etcd before 3.4 sent some of those as Unknown with the message only, so the
@@ -19,12 +22,20 @@ internal static class EtcdTransientErrors
     public static bool IsTransient(RpcException exception) => exception.StatusCode switch
     {
         StatusCode.Unavailable or StatusCode.DeadlineExceeded => true,
+        StatusCode.Unauthenticated => IsRejectedToken(exception),
         StatusCode.Unknown => exception.Status.Detail is { } detail
             && (detail.Contains("leader changed", StringComparison.Ordinal)
                 || detail.Contains("request timed out", StringComparison.Ordinal)
                 || detail.Contains("no leader", StringComparison.Ordinal)),
         _ => false,
     };
+
+    /// <summary>
+    /// etcd dropped the client's token: <see cref="EtcdTokenRejectionHandler"/> has already made the client authenticate
+    /// again, so the retry succeeds (a wrong password is InvalidArgument, and never retried).
+    /// </summary>
+    public static bool IsRejectedToken(RpcException exception) =>
+        exception.StatusCode == StatusCode.Unauthenticated && exception.Status.Detail.Contains(InvalidAuthToken, StringComparison.Ordinal);
 
     /// <summary>A member that cannot be reached at all is tried twice, as the MySQL store does: an outage should fail promptly.</summary>
     public static int MaxAttemptsFor(RpcException exception) =>
