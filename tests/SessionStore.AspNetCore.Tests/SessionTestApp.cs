@@ -51,17 +51,7 @@ internal sealed class SessionTestApp : IAsyncDisposable
         var app = builder.Build();
         var failures = new List<Exception>();
         app.UseSession();
-        app.MapGet("/get", async (HttpContext http) =>
-        {
-            await http.Session.LoadAsync();
-            return http.Session.GetString("v") ?? "(none)";
-        });
-        app.MapGet("/set", async (HttpContext http, string value) =>
-        {
-            await http.Session.LoadAsync();
-            http.Session.SetString("v", value);
-            return "ok";
-        });
+        app.MapSessionGetAndSet();
         app.MapGet("/rotate", async (HttpContext http, string? before, string? after) =>
         {
             await http.Session.LoadAsync();

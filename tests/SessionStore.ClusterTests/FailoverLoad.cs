@@ -1,117 +1,18 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.Caching.Distributed;
 using MySqlConnector;
 
 namespace SessionStore.ClusterTests;
 
-/// <summary>
-/// A bounded load on one cache: each worker writes its own keys in turn, reading each back right after the write, every
-/// operation under its own timeout. It keeps what a failover test needs: when operations succeeded, how they failed, and
-/// what each key may hold afterwards.
-/// </summary>
+/// <summary>The writer load on a MySQL cluster cache: what the connector lets through during a failover is counted by kind.</summary>
 internal sealed class FailoverLoad(IDistributedCache cache, int workers, int keysPerWorker, TimeSpan operationTimeout)
+    : CacheWriterLoad(cache, ClusterCache.EntryOptions, workers, keysPerWorker, operationTimeout)
 {
-    private readonly ConcurrentQueue<TimeSpan> _successes = new();
-    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<TimeSpan> _failureTimes = new();
-    private readonly ConcurrentQueue<string> _readMismatches = new();
-    private readonly ConcurrentBag<KeyLedger> _ledgers = [];
-    private int _writesAcknowledged;
-
-    /// <summary>When each operation (a Set or a Get) succeeded, from the start of the load.</summary>
-    public IReadOnlyCollection<TimeSpan> Successes => _successes;
-
-    /// <summary>Failed operations by kind, e.g. <c>Set: MySqlException UnableToConnectToHost</c>.</summary>
-    public IReadOnlyDictionary<string, int> Failures => _failures;
-
-    /// <summary>When each failed operation gave up, from the start of the load.</summary>
-    public IReadOnlyCollection<TimeSpan> FailureTimes => _failureTimes;
-
-    /// <summary>A Get right after an acknowledged Set of the same key that returned something else.</summary>
-    public IReadOnlyCollection<string> ReadMismatches => _readMismatches;
-
-    public IReadOnlyCollection<KeyLedger> Ledgers => _ledgers;
-
-    public int WritesAcknowledged => _writesAcknowledged;
-
-    /// <summary>
-    /// Runs every worker until <paramref name="stop"/> fires; an operation in flight then still completes, under its own
-    /// timeout.
-    /// </summary>
-    public Task RunAsync(Stopwatch clock, CancellationToken stop) =>
-        Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(() => RunWorkerAsync(worker, clock, stop), CancellationToken.None)));
-
-    /// <summary>
-    /// The longest time without any successful operation, counting the start and the end of the load as edges.
-    /// </summary>
-    public (TimeSpan Length, TimeSpan From) LongestGap(TimeSpan loadEnded)
-    {
-        var times = _successes.Order().Prepend(TimeSpan.Zero).Append(loadEnded).ToList();
-        var longest = (Length: TimeSpan.Zero, From: TimeSpan.Zero);
-        for (var i = 1; i < times.Count; i++)
+    protected override string? DescribeFailure(string operation, Exception exception, TimeSpan operationTimeout) =>
+        exception switch
         {
-            var gap = times[i] - times[i - 1];
-            if (gap > longest.Length)
-            {
-                longest = (gap, times[i - 1]);
-            }
-        }
-
-        return longest;
-    }
-
-    private async Task RunWorkerAsync(int worker, Stopwatch clock, CancellationToken stop)
-    {
-        var ledgers = Enumerable.Range(0, keysPerWorker).Select(_ => new KeyLedger(Guid.NewGuid().ToString())).ToList();
-        foreach (var ledger in ledgers)
-        {
-            _ledgers.Add(ledger);
-        }
-
-        for (var sequence = 0; !stop.IsCancellationRequested; sequence++)
-        {
-            var ledger = ledgers[sequence % ledgers.Count];
-            var value = $"worker {worker} write {sequence}";
-            if (!await TryAsync("Set", clock, token => cache.SetAsync(ledger.Key, Encoding.UTF8.GetBytes(value), ClusterCache.EntryOptions, token)))
-            {
-                ledger.InDoubtWrite(value);
-                continue;
-            }
-
-            ledger.Acknowledged(value);
-            Interlocked.Increment(ref _writesAcknowledged);
-
-            byte[]? read = null;
-            if (await TryAsync("Get", clock, async token => read = await cache.GetAsync(ledger.Key, token))
-                && (read is null || Encoding.UTF8.GetString(read) != value))
-            {
-                _readMismatches.Enqueue($"{ledger.Key}: wrote '{value}', read {(read is null ? "nothing" : $"'{Encoding.UTF8.GetString(read)}'")}");
-            }
-        }
-    }
-
-    private async Task<bool> TryAsync(string operation, Stopwatch clock, Func<CancellationToken, Task> run)
-    {
-        using var timeout = new CancellationTokenSource(operationTimeout);
-        try
-        {
-            await run(timeout.Token);
-            _successes.Enqueue(clock.Elapsed);
-            return true;
-        }
-        catch (Exception exception) when (exception is MySqlException or OperationCanceledException or InvalidOperationException or IOException)
-        {
-            var kind = exception switch
-            {
-                MySqlException mySql => $"{operation}: MySqlException {mySql.ErrorCode}",
-                OperationCanceledException => $"{operation}: timed out after {operationTimeout.TotalSeconds:0} s",
-                _ => $"{operation}: {exception.GetType().Name}",
-            };
-            _failures.AddOrUpdate(kind, 1, (_, count) => count + 1);
-            _failureTimes.Enqueue(clock.Elapsed);
-            return false;
-        }
-    }
+            MySqlException mySql => $"{operation}: MySqlException {mySql.ErrorCode}",
+            OperationCanceledException => $"{operation}: timed out after {operationTimeout.TotalSeconds:0} s",
+            InvalidOperationException or IOException => $"{operation}: {exception.GetType().Name}",
+            _ => null,
+        };
 }

@@ -81,8 +81,8 @@ public sealed class GaleraClusterTests(GaleraClusterFixture fixture, ITestOutput
         using var throughSurvivor = ClusterCache.Create(fixture.ConnectionString(survivor, "failover-verify"), causalReads: true);
         using var throughVictim = ClusterCache.Create(fixture.ConnectionString(victim, "failover-verify-rejoined"), causalReads: true);
         var acknowledged = run.Acknowledged;
-        var lostOnSurvivor = await KeyLedger.FindLostWritesAsync(throughSurvivor, acknowledged);
-        var lostOnVictim = await KeyLedger.FindLostWritesAsync(throughVictim, acknowledged);
+        var lostOnSurvivor = await KeyLedger.FindLostWritesAsync(throughSurvivor.Cache, acknowledged);
+        var lostOnVictim = await KeyLedger.FindLostWritesAsync(throughVictim.Cache, acknowledged);
 
         output.WriteLine($"Load through {connectionString.Split(';')[0]} (LoadBalance=FailOver), first connected to {victim.Name}: 4 pooled workers and 1 unpooled for {loadEnded.TotalSeconds:0.0} s.");
         output.WriteLine($"{victim.Name} killed (SIGKILL) at {killedAt.TotalSeconds:0.0} s; restart began at {restartBegan.TotalSeconds:0.0} s, launched after --wsrep-recover at {restartedAt.TotalSeconds:0.0} s from position {recoveredPosition ?? "(none: full SST)"}; three Synced members again at {rejoinedAt.TotalSeconds:0.0} s ({(rejoinedAt - restartedAt).TotalSeconds:0.0} s after the launch).");

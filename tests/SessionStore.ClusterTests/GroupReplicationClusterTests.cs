@@ -100,8 +100,8 @@ public sealed class GroupReplicationClusterTests(GroupReplicationClusterFixture 
         using var throughNewPrimary = ClusterCache.Create(fixture.ConnectionString(newPrimary, "failover-verify"), causalReads: true);
         using var throughVictim = ClusterCache.Create(fixture.ConnectionString(victim, "failover-verify-rejoined"), causalReads: true);
         var acknowledged = run.Acknowledged;
-        var lostOnNewPrimary = await KeyLedger.FindLostWritesAsync(throughNewPrimary, acknowledged);
-        var lostOnVictim = await KeyLedger.FindLostWritesAsync(throughVictim, acknowledged);
+        var lostOnNewPrimary = await KeyLedger.FindLostWritesAsync(throughNewPrimary.Cache, acknowledged);
+        var lostOnVictim = await KeyLedger.FindLostWritesAsync(throughVictim.Cache, acknowledged);
 
         // What an app that opens a new connection through the failover DSN now gets: the old primary, first in the list,
         // answers again, as a read-only secondary.

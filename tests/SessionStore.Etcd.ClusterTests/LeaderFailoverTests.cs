@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using SessionStore.ClusterTests;
 using SessionStore.Etcd.ClusterTests.Load;
 
 namespace SessionStore.Etcd.ClusterTests;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using SessionStore.AspNetCore.Tests;
 
 namespace SessionStore.Etcd.Tests.AspNetCore;
 
@@ -43,17 +44,7 @@ public sealed class EtcdSessionIdRotationTests(EtcdServerFixture etcd) : IClassF
 
         _app = builder.Build();
         _app.UseSession();
-        _app.MapGet("/get", async (HttpContext http) =>
-        {
-            await http.Session.LoadAsync();
-            return http.Session.GetString("v") ?? "(none)";
-        });
-        _app.MapGet("/set", async (HttpContext http, string value) =>
-        {
-            await http.Session.LoadAsync();
-            http.Session.SetString("v", value);
-            return "ok";
-        });
+        _app.MapSessionGetAndSet();
         _app.MapGet("/rotate", async (HttpContext http, string? after) =>
         {
             await http.Session.LoadAsync();
