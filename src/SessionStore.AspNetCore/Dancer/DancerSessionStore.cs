@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Caching.Distributed;
 using MySqlConnector;
 using SessionStore.Connections;
+using SessionStore.Expiry;
 using SessionStore.Schema;
 using SessionStore.Sql;
 
@@ -138,12 +139,8 @@ internal sealed class DancerSessionStore
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Now, UTC, to the microsecond a <c>DATETIME(6)</c> keeps.</summary>
-    private DateTime Now()
-    {
-        var now = _timeProvider.GetUtcNow().UtcDateTime;
-        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
-    }
+    /// <summary>Now, UTC, to the microsecond a <c>DATETIME(6)</c> keeps (the cache's own truncation).</summary>
+    private DateTime Now() => EntryExpiration.Truncate(_timeProvider.GetUtcNow().UtcDateTime);
 
     /// <summary>A text column holds the JSON as text; a binary one (after an upgrade) as its UTF-8 bytes.</summary>
     private static object AsData(string document, bool textColumn) => textColumn ? document : Encoding.UTF8.GetBytes(document);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using MySqlConnector;
 using SessionStore.Connections;
 using SessionStore.DataProtection.Sql;
+using SessionStore.Expiry;
 using SqlIdentifier = SessionStore.Sql.SqlIdentifier;
 using TableName = SessionStore.Sql.TableName;
 
@@ -213,10 +214,6 @@ internal sealed partial class DbiXmlRepository : IXmlRepository, IDisposable
         return new TableDescription(columns, database);
     }
 
-    private DateTime Now()
-    {
-        // DATETIME(6) holds microseconds; a DateTime has ticks of 100 ns, which the server would round, possibly up.
-        var now = _timeProvider.GetUtcNow().UtcDateTime;
-        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
-    }
+    // DATETIME(6) holds microseconds; a DateTime has ticks of 100 ns, which the server would round, possibly up.
+    private DateTime Now() => EntryExpiration.Truncate(_timeProvider.GetUtcNow().UtcDateTime);
 }

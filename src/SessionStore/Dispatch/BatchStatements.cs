@@ -47,7 +47,7 @@ internal sealed class BatchStatements(TableBinding binding, RetryingExecutor exe
             },
             isAsync: true,
             CancellationToken.None).ConfigureAwait(false);
-        var outcome = extended == 0 ? 0 : extended >= ids.Count ? 1 : -1;
+        var outcome = PerOperation(extended, ids.Count);
         foreach (var pending in batch)
         {
             pending.TrySetResult(outcome);
@@ -68,7 +68,7 @@ internal sealed class BatchStatements(TableBinding binding, RetryingExecutor exe
             },
             isAsync: true,
             CancellationToken.None).ConfigureAwait(false);
-        var outcome = removed == 0 ? 0 : removed >= ids.Count ? 1 : -1;
+        var outcome = PerOperation(removed, ids.Count);
         foreach (var pending in batch)
         {
             pending.TrySetResult(outcome);
@@ -156,6 +156,12 @@ internal sealed class BatchStatements(TableBinding binding, RetryingExecutor exe
             pending.TrySetResult(!found ? default : pending.Request.ExpiryOnly ? entry with { Found = true, Value = null, Unreadable = false } : entry);
         }
     }
+
+    /// <summary>
+    /// What each operation of a statement over <paramref name="ids"/> ids learns from its one row count: 1 when every id
+    /// had a row changed, 0 when none did, −1 when some did.
+    /// </summary>
+    private static int PerOperation(int affected, int ids) => affected == 0 ? 0 : affected >= ids ? 1 : -1;
 
     private static void AddIds(MySqlCommand command, List<string> ids)
     {
