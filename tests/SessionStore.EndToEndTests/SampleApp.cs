@@ -136,6 +136,9 @@ internal sealed class SampleApp : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // HasExited can be true before the asynchronous readers have seen the last lines of output;
+                // WaitForExitAsync returns once both redirected streams have reached their end.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException(
                     $"The sample on port {Port} exited with code {_process.ExitCode} before serving. Its output:\n{Output}");
             }
